@@ -1,0 +1,2 @@
+app_name = "entities"
+urlpatterns: list = []

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "ecoenforce.org"
+    label = "org"
+    verbose_name = "机构与人员"
+
+    def ready(self) -> None:
+        from ecoenforce.org import permissions, signals  # noqa: F401  (rules and auth signals)

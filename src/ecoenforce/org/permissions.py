@@ -1,0 +1,85 @@
+"""What each role may do (the `rules` predicates), and `authorize`, which services call first.
+
+Object permissions add the jurisdiction: an action on an object is allowed only when the object's
+unit lies in the user's subtree (or an AccessGrant covers it). The supervisor role reads only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.core.exceptions import PermissionDenied
+
+from ecoenforce.org.jurisdiction import in_jurisdiction
+from ecoenforce.org.roles import ACTING_ROLES, Role
+
+R = Role
+READERS = frozenset({R.OFFICER, R.TEAM_LEADER, R.LEGAL_REVIEWER, R.BUREAU_HEAD, R.COMPLAINT_HANDLER, R.SUPERVISOR})
+EDITORS = frozenset({R.OFFICER, R.TEAM_LEADER, R.BUREAU_HEAD})
+
+# permission → roles that hold it. Writes on objects also need the object in the jurisdiction.
+PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
+    # name: (roles, is_write)
+    "entities.view": (READERS, False),
+    "entities.change": (EDITORS, True),
+    "entities.import": (EDITORS, True),
+    "entities.export": (READERS, False),
+    "org.view_people": (READERS | {R.SYSADMIN, R.SECADMIN}, False),
+    "org.manage_units": (frozenset({R.SYSADMIN}), True),
+    "org.manage_accounts": (frozenset({R.SYSADMIN}), True),
+    "org.manage_certificates": (frozenset({R.SYSADMIN, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "org.grant_roles": (frozenset({R.SECADMIN}), True),
+    "org.manage_tokens": (frozenset({R.SECADMIN}), True),
+    "audit.view": (frozenset({R.AUDITADMIN}), False),
+    "dashboard.view": (READERS, False),
+    "catalog.view": (READERS, False),
+    "catalog.draft": (frozenset({R.LEGAL_REVIEWER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "catalog.legal_review": (frozenset({R.LEGAL_REVIEWER}), True),
+    "catalog.approve": (frozenset({R.BUREAU_HEAD}), True),
+    "catalog.publish": (frozenset({R.LEGAL_REVIEWER, R.BUREAU_HEAD}), True),
+    "catalog.compute_penalty": (READERS, False),
+    "catalog.confirm_parameter": (frozenset({R.LEGAL_REVIEWER}), True),
+}
+assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
+assert not (EDITORS - ACTING_ROLES)
+
+
+class Refused(PermissionDenied):
+    """A refused action; carries what was attempted so the audit trail can record it."""
+
+    def __init__(self, message: str, *, action: str = "", target: Any = None) -> None:
+        super().__init__(message)
+        self.action = action
+        self.target = target
+
+
+def _predicate(roles: frozenset[str], is_write: bool) -> rules.Predicate:
+    @rules.predicate
+    def allowed(user: Any, obj: Any = None) -> bool:
+        if not getattr(user, "is_authenticated", False) or not user.has_role(*roles):
+            return False
+        return obj is None or in_jurisdiction(user, obj, write=is_write)
+
+    return allowed
+
+
+for _name, (_roles, _write) in PERMISSIONS.items():
+    rules.add_perm(_name, _predicate(_roles, _write))
+
+
+def can(user: Any, perm: str, obj: Any = None) -> bool:
+    if perm not in PERMISSIONS:
+        raise KeyError(f"unknown permission {perm}")
+    return bool(user.has_perm(perm, obj))
+
+
+def authorize(user: Any, perm: str, obj: Any = None, *, action: str = "") -> None:
+    """Raise Refused (recorded in the audit trail by the web layer) unless `user` may do `perm`."""
+    if can(user, perm, obj):
+        return
+    if obj is not None and can(user, perm):
+        message = "该对象不在您的辖区内，无权操作"
+    else:
+        message = "您的角色无权执行此操作"
+    raise Refused(message, action=action or perm, target=obj)

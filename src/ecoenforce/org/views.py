@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ecoenforce.audit.models import Outcome
+from ecoenforce.audit.services import audit_record
+from ecoenforce.org.forms import LoginForm, TotpForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "org/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "您无权访问此页面或执行此操作。"
+    return render(request, "org/403.html", {"message": message}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "org/404.html", status=404)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or "/"
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Verify (or, the first time, set up) the TOTP second factor."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    setup = device is None
+    if setup:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=request.user, name="身份验证器", confirmed=False
+        )
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            with transaction.atomic():
+                if setup:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                otp_login(request, device)
+                audit_record(action="auth.totp_setup" if setup else "auth.totp_verified", target=request.user)
+            return redirect(_safe_next(request))
+        with transaction.atomic():
+            audit_record(action="auth.totp_failed", target=request.user, outcome=Outcome.FAILED, reason="动态口令错误")
+        form.add_error("token", "动态口令错误或已过期")
+    context: dict[str, Any] = {"form": form, "setup": setup, "next": _safe_next(request)}
+    if setup:
+        context["qr_svg"] = _qr_data_uri(device.config_url)  # issuer from OTP_TOTP_ISSUER
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "org/otp_verify.html", context)
+
+
+def _qr_data_uri(text: str) -> str:
+    buf = BytesIO()
+    qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage).save(buf)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()

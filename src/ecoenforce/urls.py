@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from ecoenforce.api import api
+
+handler403 = "ecoenforce.org.views.forbidden"
+handler404 = "ecoenforce.org.views.not_found"
+
+urlpatterns = [
+    path("", include("ecoenforce.evaluation.urls")),
+    path("accounts/", include("ecoenforce.org.urls")),
+    path("audit/", include("ecoenforce.audit.urls")),
+    path("entities/", include("ecoenforce.entities.urls")),
+    path("catalog/", include("ecoenforce.catalog.urls")),
+    path("org/", include("ecoenforce.org.manage_urls")),
+    path("public/", include("ecoenforce.portal.urls")),
+    path("api/", api.urls),
+]
