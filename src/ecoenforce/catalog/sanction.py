@@ -10,7 +10,14 @@ sanction:
   other_measures: [责令改正, 限制生产, 停产整治]
   serious: "情节严重的，报经有批准权的人民政府批准，责令停业、关闭"
   daily_penalty: true     # 按日连续处罚 applies
+  # extensions used by the starter catalog (all optional):
+  base_floor: 100000      # multiple only: the base counts as at least this ("不足十万元的，按十万元计算")
+  escalation: {condition: "逾期不改正的", kind: amount, min: 1000000, max: 2000000, base: null}
+  persons: {min: 50000, max: 200000, who: "直接负责的主管人员和其他直接责任人员"}   # 双罚
 ```
+
+``kind: amount`` with both ``min`` and ``max`` null is accepted ("处以罚款" without a range in the law);
+the engine then refuses to compute until a local rule supplies the range.
 
 Also home of the small helpers the other pure modules share: exact Decimal parsing (floats are
 refused for money given as facts; a float read from YAML is converted through its shortest
@@ -20,9 +27,10 @@ formatting for derivation steps.  Pure Python, no Django.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -35,10 +43,16 @@ from .errors import CatalogError, ValidationError
 __all__ = [
     "BASES",
     "ITEM_CODE_RE",
+    "KIND_LABELS",
     "LAWS",
+    "Escalation",
+    "LegalSource",
+    "PersonsFine",
+    "Reader",
     "Sanction",
     "SanctionKind",
     "as_decimal",
+    "fmt_pct",
     "fmt_rate",
     "fmt_yuan",
     "load_yaml",
@@ -56,6 +70,7 @@ BASES: Mapping[str, str] = {
     "direct_loss": "直接损失",
     "treatment_cost": "代为治理（处置）费用",
     "contract_price": "合同价款",
+    "original_fine": "原罚款数额",
 }
 
 # Item code scheme <LAW>-<article>-<clause>.
@@ -71,12 +86,18 @@ LAWS: Mapping[str, str] = {
     "RAD": "放射性污染防治法",
     "PUNISH": "行政处罚法",
     "FORCE": "行政强制法",
+    # Not in the brief's scheme; used by the starter catalog (EIAREG-23-1) — for the lead to confirm.
+    "EIAREG": "建设项目环境保护管理条例",
 }
-ITEM_CODE_RE = re.compile(r"^(" + "|".join(LAWS) + r")-([1-9][0-9]{0,3})-([1-9][0-9]{0,2})$")
+# clause 0 = the article (or paragraph) has no numbered 项 (starter-catalog convention)
+ITEM_CODE_RE = re.compile(r"^(" + "|".join(LAWS) + r")-([1-9][0-9]{0,3})-(0|[1-9][0-9]{0,2})$")
 
 _KEYS = frozenset(
-    {"kind", "min", "max", "base", "warning", "other_measures", "serious", "daily_penalty"}
+    {"kind", "min", "max", "base", "warning", "other_measures", "serious", "daily_penalty",
+     "base_floor", "escalation", "persons"}
 )
+_ESCALATION_KEYS = frozenset({"condition", "kind", "min", "max", "base"})
+_PERSONS_KEYS = frozenset({"min", "max", "who"})
 
 
 class SanctionKind(StrEnum):
@@ -95,6 +116,26 @@ KIND_LABELS: Mapping[SanctionKind, str] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Escalation:
+    """A second monetary tier of the same article and the condition that triggers it."""
+
+    condition: str
+    kind: SanctionKind
+    min: Decimal | None = None
+    max: Decimal | None = None
+    base: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonsFine:
+    """双罚: the fine on the responsible persons (computed as a separate amount-kind sanction)."""
+
+    who: str
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Sanction:
     kind: SanctionKind
     min: Decimal | None = None
@@ -104,6 +145,23 @@ class Sanction:
     other_measures: tuple[str, ...] = ()
     serious: str | None = None
     daily_penalty: bool = False
+    base_floor: Decimal | None = None
+    escalation: Escalation | None = None
+    persons: PersonsFine | None = None
+
+    def escalated(self) -> Sanction:
+        """The sanction with the escalation tier's range (for the 逾期不改正/情节严重 case)."""
+        e = self.escalation
+        if e is None:
+            raise CatalogError("该事项没有加重档次罚款", "sanction.escalation")
+        return Sanction(e.kind, e.min, e.max, e.base, False, self.other_measures, self.serious,
+                        self.daily_penalty)
+
+    def persons_sanction(self) -> Sanction:
+        """The 双罚 fine on the responsible persons as an amount-kind sanction."""
+        if self.persons is None:
+            raise CatalogError("该事项没有对责任人员的罚款", "sanction.persons")
+        return Sanction(SanctionKind.AMOUNT, self.persons.min, self.persons.max)
 
     @property
     def is_fine(self) -> bool:
@@ -129,7 +187,7 @@ class Sanction:
         prefix = "" if self.base is None else BASES[self.base]
         low = "" if self.min is None else f"{prefix}{fmt(self.min)}以上"
         high = "" if self.max is None else f"{prefix if not low else ''}{fmt(self.max)}以下"
-        return f"处{low}{high}罚款"
+        return f"处{low}{high}罚款" if low or high else "处以罚款（法律未规定幅度）"
 
 
 def parse_sanction(d: object, path: str = "sanction") -> Sanction:
@@ -146,6 +204,9 @@ def parse_sanction(d: object, path: str = "sanction") -> Sanction:
     warning = _bool(d.get("warning", kind is SanctionKind.WARNING_ONLY), f"{path}.warning")
     daily = _bool(d.get("daily_penalty", False), f"{path}.daily_penalty")
     _check_shape(kind, low, high, base, warning, path)
+    floor = _opt_decimal(d.get("base_floor"), f"{path}.base_floor")
+    if floor is not None and kind is not SanctionKind.MULTIPLE:
+        raise ValidationError("base_floor 只适用于倍数罚款（multiple）", f"{path}.base_floor")
     return Sanction(
         kind=kind,
         min=low,
@@ -155,7 +216,48 @@ def parse_sanction(d: object, path: str = "sanction") -> Sanction:
         other_measures=_measures(d.get("other_measures"), f"{path}.other_measures"),
         serious=_opt_text(d.get("serious"), f"{path}.serious"),
         daily_penalty=daily,
+        base_floor=floor,
+        escalation=_escalation(d.get("escalation"), f"{path}.escalation"),
+        persons=_persons(d.get("persons"), f"{path}.persons"),
     )
+
+
+def _escalation(value: object, path: str) -> Escalation | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValidationError("加重档次应为映射", path)
+    unknown = sorted(str(k) for k in value if k not in _ESCALATION_KEYS)
+    if unknown:
+        raise ValidationError(f"未知字段：{'、'.join(unknown)}", path)
+    kind = _parse_kind(value.get("kind"), f"{path}.kind")
+    if kind not in (SanctionKind.AMOUNT, SanctionKind.MULTIPLE):
+        raise ValidationError("加重档次必须是罚款（amount 或 multiple）", f"{path}.kind")
+    low = _opt_decimal(value.get("min"), f"{path}.min")
+    high = _opt_decimal(value.get("max"), f"{path}.max")
+    _check_shape(kind, low, high, value.get("base"), False, path)
+    condition = _opt_text(value.get("condition"), f"{path}.condition")
+    if condition is None:
+        raise ValidationError("加重档次必须写明适用条件", f"{path}.condition")
+    base = value.get("base")
+    return Escalation(condition, kind, low, high, base if isinstance(base, str) else None)
+
+
+def _persons(value: object, path: str) -> PersonsFine | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValidationError("对责任人员的罚款应为映射", path)
+    unknown = sorted(str(k) for k in value if k not in _PERSONS_KEYS)
+    if unknown:
+        raise ValidationError(f"未知字段：{'、'.join(unknown)}", path)
+    low = _opt_decimal(value.get("min"), f"{path}.min")
+    high = _opt_decimal(value.get("max"), f"{path}.max")
+    _check_shape(SanctionKind.AMOUNT, low, high, None, False, path)
+    who = _opt_text(value.get("who"), f"{path}.who")
+    if who is None:
+        raise ValidationError("必须写明被处罚的责任人员", f"{path}.who")
+    return PersonsFine(who, low, high)
 
 
 def _parse_kind(value: object, path: str) -> SanctionKind:
@@ -184,8 +286,6 @@ def _check_shape(
         if kind is SanctionKind.WARNING_ONLY and not warning:
             raise ValidationError("罚则类型为 warning_only 时 warning 不能为 false", f"{path}.warning")
         return
-    if low is None and high is None:
-        raise ValidationError("罚款类罚则至少要有最低额（min）或最高额（max）之一", path)
     if low is not None and high is not None and low > high:
         raise ValidationError(f"最低额 {low} 大于最高额 {high}", f"{path}.min")
     if kind is SanctionKind.AMOUNT and base is not None:
@@ -269,11 +369,17 @@ def as_decimal(
     return result
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """SafeLoader that reads YAML floats as exact Decimals (0.01 stays 0.01)."""
+try:  # libyaml is about 7 times faster than the pure-Python loader
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
-def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+class _DecimalLoader(_SafeLoader):
+    """Safe loader that reads YAML floats as exact Decimals (0.01 stays 0.01)."""
+
+
+def _decimal_constructor(loader: _DecimalLoader, node: yaml.Node) -> Decimal:
     text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
     return Decimal(text.replace("_", ""))
 
@@ -288,7 +394,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise ValidationError(f"无法读取文件：{exc.strerror or exc}", f"文件 {path.name}") from None
     try:
-        return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a safe loader subclass
     except (yaml.YAMLError, InvalidOperation) as exc:
         raise ValidationError(f"YAML 格式错误：{exc}", f"文件 {path.name}") from None
 
@@ -317,3 +423,109 @@ def fmt_rate(rate: Decimal) -> str:
 def fmt_pct(pct: Decimal) -> str:
     """A percentage number (already ×100): 45 → '45%'."""
     return f"{pct.normalize():f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class LegalSource:
+    """A citation: document and article, e.g. 《行政处罚法》 第三十二条."""
+
+    document: str
+    article: str
+    unverified: bool = False
+    text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        text = f"{self.document} {self.article}".strip()
+        object.__setattr__(self, "text", f"{text}（未经核实）" if self.unverified else text)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Reader:
+    """Typed, path-aware access to one mapping of a data file; every error names its place."""
+
+    SEP = " › "
+
+    def __init__(self, data: object, path: str, allowed: frozenset[str] | None = None) -> None:
+        if not isinstance(data, Mapping):
+            raise ValidationError("应为映射（键值对）", path)
+        self.data: Mapping[Any, Any] = data
+        self.path = path
+        if allowed is not None:
+            unknown = sorted(str(k) for k in data if k not in allowed)
+            if unknown:
+                raise ValidationError(f"未知字段：{'、'.join(unknown)}", path)
+
+    def at(self, key: str | int) -> str:
+        return f"{self.path}{self.SEP}{key}"
+
+    def has(self, key: str) -> bool:
+        return self.data.get(key) is not None
+
+    def raw(self, key: str) -> object:
+        return self.data.get(key)
+
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
+        if value is None:
+            raise ValidationError("缺少必填字段", self.at(key))
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(f"应为非空文字，实际为「{value}」", self.at(key))
+        return value.strip()
+
+    def opt_text(self, key: str) -> str | None:
+        return None if self.data.get(key) is None else self.text(key)
+
+    def decimal(self, key: str, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
+        if self.data.get(key) is None:
+            raise ValidationError("缺少必填数值", self.at(key))
+        value = as_decimal(self.data[key], self.at(key), allow_float=True, allow_negative=True)
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValidationError(f"数值 {value} 超出允许范围 [{low}, {high}]", self.at(key))
+        return value
+
+    def opt_decimal(
+        self, key: str, low: Decimal | None = None, high: Decimal | None = None
+    ) -> Decimal | None:
+        return None if self.data.get(key) is None else self.decimal(key, low, high)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise ValidationError(f"应为 true 或 false，实际为「{value}」", self.at(key))
+        return value
+
+    def date(self, key: str) -> dt.date:
+        value = self.data.get(key)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValidationError(f"应为日期（YYYY-MM-DD），实际为「{value}」", self.at(key))
+
+    def opt_date(self, key: str) -> dt.date | None:
+        return None if self.data.get(key) is None else self.date(key)
+
+    def items(self, key: str, *, required: bool = True) -> list[object]:
+        value = self.data.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list):
+            raise ValidationError("缺少列表或不是列表", self.at(key))
+        return value
+
+    def child(self, key: str, allowed: frozenset[str] | None = None) -> Reader:
+        if self.data.get(key) is None:
+            raise ValidationError("缺少必填字段", self.at(key))
+        return Reader(self.data[key], self.at(key), allowed)
+
+    def source(self, key: str = "source") -> LegalSource:
+        """A required legal source {document, article[, unverified]}."""
+        if self.data.get(key) is None:
+            raise ValidationError("缺少法律依据来源（document 与 article）", self.at(key))
+        src = self.child(key, frozenset({"document", "article", "url", "unverified"}))
+        return LegalSource(src.text("document"), src.text("article"), src.flag("unverified"))
