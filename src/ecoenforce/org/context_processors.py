@@ -12,13 +12,37 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("首页", "home", "dashboard.view"),
     ("监管对象", "entities:list", "entities.view"),
     ("执法事项", "catalog:browse", "catalog.view"),
-    ("罚款计算", "catalog:calculator", "catalog.compute_penalty"),
+    ("罚款计算", "penalty:calculator", "catalog.compute_penalty"),
     ("人员与执法证", "org:people", "org.view_people"),
     ("机构管理", "org:units", "org.manage_units"),
+    ("账户管理", "org:accounts", "org.manage_accounts"),
     ("角色授权", "org:roles", "org.grant_roles"),
+    ("接口令牌", "org:tokens", "org.manage_tokens"),
     ("审计记录", "audit:events", "audit.view"),
     ("公示", "portal:home", None),
 )
+
+# Where a signed-in user without the dashboard lands: his own work page (first that exists).
+LANDING: tuple[tuple[str, str], ...] = (
+    ("org.manage_units", "org:units"),
+    ("org.grant_roles", "org:roles"),
+    ("audit.view", "audit:events"),
+)
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # an app not installed in this deployment
+        return None
+
+
+def landing_url(user: Any) -> str:
+    """The first page a user without the dashboard may open; "my account" when there is none."""
+    for perm, name in LANDING:
+        if user.has_perm(perm) and (url := _url(name)):
+            return url
+    return reverse("org:account")
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -29,10 +53,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for label, name, perm in NAV:
         if perm is not None and not user.has_perm(perm):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:  # an app not installed in this deployment
+        url = _url(name)
+        if url is None:
             continue
-        items.append({"label": label, "url": url, "active": request.path == url or (
-            url != "/" and request.path.startswith(url))})
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": label, "url": url, "active": active})
     return {"nav_items": items}

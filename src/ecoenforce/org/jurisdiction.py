@@ -8,9 +8,7 @@ that need access beyond the subtree only create grants.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -33,9 +33,12 @@ class Unit(models.Model):
     name = models.CharField("名称", max_length=100)
     short_name = models.CharField("简称", max_length=40, blank=True)
     level = models.PositiveSmallIntegerField("层级", choices=UnitLevel.choices)
-    division_code = models.CharField("行政区划代码", max_length=12, validators=[division_code_validator])
+    division_code = models.CharField(
+        "行政区划代码", max_length=12, validators=[division_code_validator]
+    )
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     is_active = models.BooleanField("启用", default=True)
@@ -43,8 +46,8 @@ class Unit(models.Model):
     class Meta:
         verbose_name = "执法机构"
         verbose_name_plural = "执法机构"
-        ordering = ["path"]
-        constraints = [
+        ordering: ClassVar = ["path"]
+        constraints: ClassVar = [
             models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_under_parent"),
         ]
 
@@ -52,9 +55,9 @@ class Unit(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.parent_id is None:
+        parent = self.parent if self.parent_id is not None else None
+        if parent is None:
             return
-        parent = self.parent
         if parent.level >= self.level:
             raise ValidationError({"level": "下级单位的层级必须低于上级单位"})
         if self.pk and f"/{self.pk}/" in parent.path:
@@ -77,8 +80,11 @@ class User(AbstractUser):
     unit = models.ForeignKey(Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT)
     phone = models.CharField("手机号", max_length=20, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set when the system administrator creates the account or resets its password: the user must
+    # choose his own password before anything else (org.middleware).
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
-    objects: UserManager[User] = UserManager()
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "用户"
@@ -120,13 +126,18 @@ class RoleGrant(models.Model):
     class Meta:
         verbose_name = "角色授予"
         verbose_name_plural = "角色授予"
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="rolegrant_unique")]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["user", "role"], name="rolegrant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
 
 
 class EnforcementCertificate(models.Model):
     """执法证: an officer may inspect and sign only while one is valid."""
 
-    officer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="certificates", verbose_name="持证人")
+    officer = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="certificates", verbose_name="持证人"
+    )
     number = models.CharField("证件编号", max_length=40, unique=True)
     issuer = models.CharField("发证机关", max_length=100)
     valid_from = models.DateField("有效期起")
@@ -136,7 +147,7 @@ class EnforcementCertificate(models.Model):
     class Meta:
         verbose_name = "执法证"
         verbose_name_plural = "执法证"
-        ordering = ["valid_to"]
+        ordering: ClassVar = ["valid_to"]
 
     def __str__(self) -> str:
         return self.number
@@ -155,11 +166,15 @@ class Training(models.Model):
     organizer = models.CharField("组织单位", max_length=100, blank=True)
     held_on = models.DateField("培训日期")
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1, default=0)
+    revoked = models.BooleanField("已撤销", default=False)
 
     class Meta:
         verbose_name = "培训记录"
         verbose_name_plural = "培训记录"
-        ordering = ["-held_on"]
+        ordering: ClassVar = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.held_on}）"
 
 
 class AccessGrant(models.Model):
@@ -169,7 +184,9 @@ class AccessGrant(models.Model):
     create grants; no selector changes.
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="access_grants", verbose_name="获授权单位")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="access_grants", verbose_name="获授权单位"
+    )
     target_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="被授权辖区"
     )
@@ -183,6 +200,9 @@ class AccessGrant(models.Model):
     class Meta:
         verbose_name = "辖区外授权"
         verbose_name_plural = "辖区外授权"
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.reason}"
 
 
 class ApiToken(models.Model):
@@ -200,6 +220,9 @@ class ApiToken(models.Model):
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
 
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
@@ -209,8 +232,6 @@ class ApiToken(models.Model):
         raw = "ee_" + secrets.token_urlsafe(32)
         obj = cls.objects.create(user=user, name=name, prefix=raw[:8], token_hash=cls.hash(raw))
         return obj, raw
-
-
 
 
 __all__ = [

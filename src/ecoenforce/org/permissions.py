@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.core.exceptions import PermissionDenied
+from rules.permissions import add_perm
+from rules.predicates import Predicate
 
 from ecoenforce.org.jurisdiction import in_jurisdiction
 from ecoenforce.org.roles import ACTING_ROLES, Role
 
 R = Role
-READERS = frozenset({R.OFFICER, R.TEAM_LEADER, R.LEGAL_REVIEWER, R.BUREAU_HEAD, R.COMPLAINT_HANDLER, R.SUPERVISOR})
+READERS = frozenset(
+    {R.OFFICER, R.TEAM_LEADER, R.LEGAL_REVIEWER, R.BUREAU_HEAD, R.COMPLAINT_HANDLER, R.SUPERVISOR}
+)
 EDITORS = frozenset({R.OFFICER, R.TEAM_LEADER, R.BUREAU_HEAD})
 
 # permission → roles that hold it. Writes on objects also need the object in the jurisdiction.
@@ -31,6 +34,7 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "org.manage_certificates": (frozenset({R.SYSADMIN, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
     "org.grant_roles": (frozenset({R.SECADMIN}), True),
     "org.manage_tokens": (frozenset({R.SECADMIN}), True),
+    "org.account_security": (frozenset({R.SECADMIN}), True),  # unlock, reset a second factor
     "audit.view": (frozenset({R.AUDITADMIN}), False),
     "dashboard.view": (READERS, False),
     "catalog.view": (READERS, False),
@@ -40,6 +44,7 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "catalog.publish": (frozenset({R.LEGAL_REVIEWER, R.BUREAU_HEAD}), True),
     "catalog.compute_penalty": (READERS, False),
     "catalog.confirm_parameter": (frozenset({R.LEGAL_REVIEWER}), True),
+    "catalog.consistency_report": (READERS - {R.OFFICER, R.COMPLAINT_HANDLER}, False),
 }
 assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
 assert not (EDITORS - ACTING_ROLES)
@@ -54,18 +59,17 @@ class Refused(PermissionDenied):
         self.target = target
 
 
-def _predicate(roles: frozenset[str], is_write: bool) -> rules.Predicate:
-    @rules.predicate
+def _predicate(roles: frozenset[str], is_write: bool) -> Predicate:
     def allowed(user: Any, obj: Any = None) -> bool:
         if not getattr(user, "is_authenticated", False) or not user.has_role(*roles):
             return False
         return obj is None or in_jurisdiction(user, obj, write=is_write)
 
-    return allowed
+    return Predicate(allowed)
 
 
 for _name, (_roles, _write) in PERMISSIONS.items():
-    rules.add_perm(_name, _predicate(_roles, _write))
+    add_perm(_name, _predicate(_roles, _write))  # type: ignore[no-untyped-call]
 
 
 def can(user: Any, perm: str, obj: Any = None) -> bool:

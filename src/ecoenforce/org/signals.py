@@ -40,7 +40,8 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 
 
 @receiver(user_locked_out)
-def _locked_out(sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any) -> None:
+def _locked_out(sender: Any, request: Any = None, username: str = "", ip_address: str = "",
+                **kwargs: Any) -> None:
     with transaction.atomic():
         audit_record(
             action="auth.locked_out",

@@ -6,8 +6,10 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ecoenforce.audit.models import Outcome
-from ecoenforce.audit.services import audit_record
+from ecoenforce.audit.services import audit_record, record_refusal
 from ecoenforce.org.forms import LoginForm, TotpForm
 
 
@@ -25,10 +27,22 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["failure_limit"] = settings.AXES_FAILURE_LIMIT
+        context["idle_minutes"] = settings.SESSION_COOKIE_AGE // 60
+        return context
+
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else "您无权访问此页面或执行此操作。"
     return render(request, "org/403.html", {"message": message}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a Chinese page, and the refused request in the audit trail."""
+    record_refusal(request, PermissionDenied(f"CSRF校验失败：{reason}"))
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -45,10 +59,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """Verify (or, the first time, set up) the TOTP second factor."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     setup = device is None
-    if setup:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=request.user, name="身份验证器", confirmed=False
-        )
+    if device is None:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="身份验证器", confirmed=False)
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -60,13 +74,16 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 audit_record(action="auth.totp_setup" if setup else "auth.totp_verified", target=request.user)
             return redirect(_safe_next(request))
         with transaction.atomic():
-            audit_record(action="auth.totp_failed", target=request.user, outcome=Outcome.FAILED, reason="动态口令错误")
+            audit_record(action="auth.totp_failed", target=request.user, outcome=Outcome.FAILED,
+                         reason="动态口令错误")
         form.add_error("token", "动态口令错误或已过期")
     context: dict[str, Any] = {"form": form, "setup": setup, "next": _safe_next(request)}
     if setup:
         context["qr_svg"] = _qr_data_uri(device.config_url)  # issuer from OTP_TOTP_ISSUER
         context["secret"] = base64.b32encode(device.bin_key).decode()
-    return render(request, "org/otp_verify.html", context)
+    response = render(request, "org/otp_verify.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _qr_data_uri(text: str) -> str:
