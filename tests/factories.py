@@ -33,21 +33,35 @@ def make_user(username: str, unit: Unit, *roles: str, cert_days: int | None = 36
     for role in roles:
         org_services.role_grant(by=None, user=user, role=role)
     if cert_days is not None and Role.OFFICER in roles:
-        org_services.certificate_add(by=None, officer=user, number=f"ZF-{username}", issuer="廊坊市生态环境局",
-                                     valid_from=date.today() - timedelta(days=300),
-                                     valid_to=date.today() + timedelta(days=cert_days))
+        today = date.today()
+        org_services.certificate_add(
+            by=None, officer=user, number=f"ZF-{username}", issuer="廊坊市生态环境局",
+            valid_from=today - timedelta(days=300), valid_to=today + timedelta(days=cert_days),
+        )
     return user
 
 
 @dataclass
 class World:
-    """city → county_a (→ town_a), county_b (→ town_b); users[(unit_key, role)], one per role per unit."""
+    """city → county_a (→ town_a), county_b (→ town_b); one user per role per unit (45 users).
+
+    Everything is made through the services, so the world's own audit events exist too.
+    """
 
     units: dict[str, Unit] = field(default_factory=dict)
     users: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def user(self, unit: str, role: str) -> Any:
-        return self.users[(unit, role)]
+        key = (unit, role)
+        if key not in self.users:
+            self.users[key] = make_user(f"{unit}_{role}", self.units[unit], role)
+        return self.users[key]
+
+    def all_users(self) -> dict[tuple[str, str], Any]:
+        for unit in self.units:
+            for role in Role.values:
+                self.user(unit, role)
+        return self.users
 
 
 def make_world() -> World:
@@ -58,9 +72,7 @@ def make_world() -> World:
     town_a = make_unit("固安镇", UnitLevel.TOWNSHIP, "131022100", county_a)
     town_b = make_unit("永清镇", UnitLevel.TOWNSHIP, "131023100", county_b)
     w.units = {"city": city, "county_a": county_a, "county_b": county_b, "town_a": town_a, "town_b": town_b}
-    for key, unit in w.units.items():
-        for role in Role.values:
-            w.users[(key, role)] = make_user(f"{key}_{role}", unit, role)
+    w.all_users()
     return w
 
 
