@@ -17,13 +17,13 @@ PYEOF
 
 if [[ "$which_db" != postgres ]]; then
   echo "== tests on SQLite"
-  env -u DATABASE_URL $PY -m pytest -q -p no:cacheprovider ${PYTEST_ARGS:-} || status=1
+  env -u DATABASE_URL $PY -m pytest -q -n "${TEST_WORKERS:-2}" -p no:cacheprovider ${PYTEST_ARGS:-} || status=1
 fi
 if [[ "$which_db" != sqlite ]]; then
   url="$(pg_url)"
   if [[ -n "$url" ]]; then
     echo "== tests on PostgreSQL"
-    DATABASE_URL="$url" $PY -m pytest -q -p no:cacheprovider ${PYTEST_ARGS:-} || status=1
+    DATABASE_URL="$url" $PY -m pytest -q -n "${TEST_WORKERS:-2}" -p no:cacheprovider ${PYTEST_ARGS:-} || status=1
   elif [[ "${CI:-}" == true || "$which_db" == postgres ]]; then
     echo "PostgreSQL not reachable (set TEST_POSTGRES_URL)" >&2
     status=1
