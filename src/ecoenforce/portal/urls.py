@@ -5,4 +5,9 @@ from ecoenforce.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("catalog/", views.catalog_units, name="catalog"),
+    path("catalog/<int:unit_id>/", views.catalog_unit, name="catalog-unit"),
+    path("catalog/<int:unit_id>/history/", views.catalog_history, name="catalog-history"),
+    path("catalog/<int:unit_id>/versions/<int:pk>/", views.catalog_version, name="catalog-version"),
+    path("catalog/<int:unit_id>/items/<str:code>/", views.catalog_item, name="catalog-item"),
 ]
