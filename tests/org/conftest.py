@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 from django.test import Client
 
 from ecoenforce.audit.models import AuditEvent
@@ -36,16 +35,3 @@ def events_since(seq: int, **filters: Any) -> list[AuditEvent]:
 def head_seq() -> int:
     event = AuditEvent.objects.order_by("-seq").first()
     return event.seq if event else 0
-
-
-@pytest.fixture
-def committed_world(transactional_db: Any, world: Any) -> Iterator[Any]:
-    """The world committed (a live server sees it). Afterwards the audit table is emptied as its owner
-    would: the PostgreSQL trigger lets Django's flush TRUNCATE it only when it is empty."""
-    yield world
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
-        cur.execute("DELETE FROM audit_auditevent")
-        if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
