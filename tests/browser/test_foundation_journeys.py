@@ -15,7 +15,9 @@ from tests.entities.conftest import entity_fields, import_row, xlsx
 pytestmark = pytest.mark.browser
 
 
-def test_login_shows_the_dashboard_with_drawn_charts(committed_world: Any, login: Any, live_server: Any) -> None:
+def test_login_shows_the_dashboard_with_drawn_charts(
+    committed_world: Any, login: Any, live_server: Any
+) -> None:
     officer = committed_world.user("county_a", "officer")
     page = login(officer)
     assert page.url == f"{live_server.url}/"
@@ -38,11 +40,19 @@ def test_wrong_password_is_refused_in_chinese(committed_world: Any, live_server:
 def test_officer_finds_an_entity_and_opens_it(committed_world: Any, login: Any, live_server: Any) -> None:
     world = committed_world
     unit = world.units["county_a"]
-    target = entity_create(by=world.user("county_a", "team_leader"),
-                           **entity_fields(7001, unit.division_code, owner_unit=unit, name="固安蓝天热电有限公司"))
-    entity_create(by=world.user("county_b", "team_leader"),
-                  **entity_fields(7002, world.units["county_b"].division_code, owner_unit=world.units["county_b"],
-                                  name="永清蓝天造纸有限公司"))
+    target = entity_create(
+        by=world.user("county_a", "team_leader"),
+        **entity_fields(7001, unit.division_code, owner_unit=unit, name="固安蓝天热电有限公司"),
+    )
+    entity_create(
+        by=world.user("county_b", "team_leader"),
+        **entity_fields(
+            7002,
+            world.units["county_b"].division_code,
+            owner_unit=world.units["county_b"],
+            name="永清蓝天造纸有限公司",
+        ),
+    )
     page = login(world.user("county_a", "officer"))
     page.goto(f"{live_server.url}/entities/")
     page.fill("input[name=q]", "蓝天")
@@ -81,6 +91,8 @@ def test_import_with_one_bad_row_shows_its_error_and_stores_nothing_of_it(
 
     page.get_by_role("button", name="确认导入 2 行").click()
     page.wait_for_load_state("networkidle")
-    stored = set(Entity.objects.filter(uscc__in=[good_1[1], good_2[1], bad[1]]).values_list("uscc", flat=True))
+    stored = set(
+        Entity.objects.filter(uscc__in=[good_1[1], good_2[1], bad[1]]).values_list("uscc", flat=True)
+    )
     assert stored == {good_1[1], good_2[1]}
     assert not Entity.objects.filter(name=bad[0]).exists()
