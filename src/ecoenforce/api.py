@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
 from ninja.security import SessionAuth
 
 from ecoenforce.audit.services import record_refusal
@@ -13,7 +15,9 @@ from ecoenforce.org.tokens import TokenAuth
 api = NinjaAPI(
     title="生态环境综合执法监管一体化平台 API",
     version="1",
-    description="会话认证（页面）或令牌认证（机器客户端，`Authorization: Bearer <token>`）。所有数据按用户辖区限定。",
+    description=(
+        "会话认证（页面）或令牌认证（机器客户端，`Authorization: Bearer <token>`）。所有数据按用户辖区限定。"
+    ),
     auth=[SessionAuth(), TokenAuth()],
     urls_namespace="api",
 )
@@ -36,10 +40,65 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": "数据校验未通过", "errors": errors}, status=422)
 
 
+# pydantic error types → Chinese (the API's users read Chinese; the type code stays for machines).
+_SCHEMA_MESSAGES = {
+    "missing": "必填",
+    "string_too_long": "长度不能超过{max_length}个字符",
+    "string_too_short": "长度不能少于{min_length}个字符",
+    "string_pattern_mismatch": "含有不允许的字符（如空字符）或格式不符",
+    "string_type": "应为文本",
+    "enum": "取值无效",
+    "literal_error": "取值无效",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "decimal_parsing": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为是或否",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "greater_than_equal": "不能小于{ge}",
+    "greater_than": "应大于{gt}",
+    "less_than_equal": "不能大于{le}",
+    "json_invalid": "请求体不是有效的 JSON",
+}
+
+
+@api.exception_handler(SchemaError)
+def _schema_invalid(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(p) for p in error.get("loc", ())]  # ("body", "payload", "name") → "name"
+        field = ".".join(loc[2:]) or ".".join(loc[1:]) or "__all__"
+        template = _SCHEMA_MESSAGES.get(str(error.get("type", "")), "格式不正确")
+        try:
+            message = template.format(**(error.get("ctx") or {}))
+        except (KeyError, IndexError):
+            message = template
+        errors.setdefault(field, []).append(message)
+    return api.create_response(request, {"detail": "数据校验未通过", "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):  # ninja's own English message
+        detail = "请求体无法解析，应为有效的 JSON"
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "未登录，或接口令牌无效"}, status=401)
+
+
 def _register_routers() -> None:
+    from ecoenforce.catalog.api import router as catalog_router
+    from ecoenforce.catalog.penalty_api import router as penalty_router
     from ecoenforce.entities.api import router as entities_router
 
     api.add_router("/entities", entities_router, tags=["监管对象"])
+    api.add_router("/catalog", catalog_router, tags=["执法事项清单"])
+    api.add_router("/penalty", penalty_router, tags=["罚款计算"])
 
 
 _register_routers()
