@@ -26,7 +26,6 @@ from ecoenforce.catalog.penalty_types import Decision
 from ecoenforce.org.jurisdiction import in_jurisdiction
 from ecoenforce.org.models import Unit
 from ecoenforce.org.permissions import Refused, authorize
-from ecoenforce.org.roles import ACTING_ROLES
 
 MAX_AMOUNT = Decimal("99999999999999.99")
 MAX_REASON_CHARS = 2000
@@ -88,12 +87,8 @@ def _check_text(reason: str, source_type: str, source_id: str) -> None:
 
 
 def _authorize(by: Any, unit: Unit, officer: Any) -> None:
-    authorize(by, "catalog.compute_penalty", unit, action="catalog.penalty_decision")
-    if not by.has_role(*ACTING_ROLES):
-        raise Refused("您的角色无权记录裁量决定", action="catalog.penalty_decision", target=unit)
-    if not in_jurisdiction(by, unit, write=True):
-        raise Refused("该单位不在您的辖区内，无权记录其裁量决定", action="catalog.penalty_decision",
-                      target=unit)
+    # a write permission: the role must act (not the supervisor) and the unit must be in the jurisdiction
+    authorize(by, "catalog.record_penalty", unit, action="catalog.penalty_decision")
     officer_unit = getattr(officer, "unit", None)
     if officer_unit is None or not in_jurisdiction(by, officer_unit):
         raise Refused("承办人员不在您的辖区内", action="catalog.penalty_decision", target=unit)

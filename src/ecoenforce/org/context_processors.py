@@ -46,6 +46,7 @@ def landing_url(user: Any) -> str:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The entries the user may open; the one whose URL is the longest prefix of the path is active."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
@@ -54,8 +55,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if perm is not None and not user.has_perm(perm):
             continue
         url = _url(name)
-        if url is None:
-            continue
-        active = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": label, "url": url, "active": active})
+        if url is not None:
+            items.append({"label": label, "url": url, "active": False})
+    path = request.path
+    matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

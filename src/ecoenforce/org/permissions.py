@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "catalog.approve": (frozenset({R.BUREAU_HEAD}), True),
     "catalog.publish": (frozenset({R.LEGAL_REVIEWER, R.BUREAU_HEAD}), True),
     "catalog.compute_penalty": (READERS, False),
+    "catalog.record_penalty": (ACTING_ROLES, True),
     "catalog.confirm_parameter": (frozenset({R.LEGAL_REVIEWER}), True),
     "catalog.consistency_report": (READERS - {R.OFFICER, R.COMPLAINT_HANDLER}, False),
 }
