@@ -119,7 +119,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # 等保三级: password length and complexity, lockout, idle timeout.
-from ecoenforce.org.passwords import AUTH_PASSWORD_VALIDATORS  # noqa: E402  (length, complexity, similarity)
+from ecoenforce.org.passwords import AUTH_PASSWORD_VALIDATORS  # noqa: E402, F401  (length, complexity, similarity)
 
 CSRF_FAILURE_VIEW = "ecoenforce.org.views.csrf_failure"  # refusals are audited
 LOGIN_URL = "login"

@@ -50,7 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
+    items: list[dict[str, Any]] = []
     for label, name, perm in NAV:
         if perm is not None and not user.has_perm(perm):
             continue
