@@ -14,7 +14,7 @@ class AuditContext:
     user_agent: str = ""
 
 
-_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())
+_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039 (frozen)
 
 
 def current() -> AuditContext:

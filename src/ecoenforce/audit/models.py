@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 
 from ecoenforce.audit.chain import GENESIS_DIGEST
@@ -19,7 +21,7 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField("序号", primary_key=True)
     occurred_at = models.DateTimeField("时间", db_index=True)
     actor_id = models.BigIntegerField("操作人编号", null=True, blank=True, db_index=True)
-    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    actor_name = models.CharField("操作人", max_length=150, blank=True, db_index=True)
     unit_id = models.BigIntegerField("操作人单位编号", null=True, blank=True, db_index=True)
     ip = models.CharField("IP地址", max_length=45, blank=True)
     user_agent = models.CharField("客户端", max_length=300, blank=True)
@@ -38,11 +40,29 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
-        ordering = ["-seq"]
+        ordering = ("-seq",)
         default_permissions = ("view",)
+        indexes = (models.Index(fields=("target_type", "target_id"), name="audit_event_target"),)
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    @staticmethod
+    def _pretty(text: str) -> str:
+        if not text:
+            return ""
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False, indent=2, sort_keys=True)
+        except ValueError:
+            return text
+
+    @property
+    def before_pretty(self) -> str:
+        return self._pretty(self.before)
+
+    @property
+    def after_pretty(self) -> str:
+        return self._pretty(self.after)
 
 
 class AuditHead(models.Model):
@@ -54,3 +74,6 @@ class AuditHead(models.Model):
 
     class Meta:
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

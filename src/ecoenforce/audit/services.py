@@ -15,16 +15,27 @@ from ecoenforce.audit.models import AuditEvent, AuditHead, Outcome
 
 log = logging.getLogger(__name__)
 
+# Column widths (models.AuditEvent); values are cut to fit before hashing, so the digest covers
+# exactly what is stored on both databases.
+_WIDTH = {f.name: f.max_length for f in AuditEvent._meta.concrete_fields if f.max_length}
+
+
+def _clean(value: Any, field: str | None = None) -> str:
+    """Text as stored: NUL removed (PostgreSQL refuses it), cut to the column's width."""
+    text = str(value or "").replace("\x00", "")
+    width = _WIDTH.get(field) if field else None
+    return text[:width] if width else text
+
 
 def _target_fields(target: Any) -> tuple[str, str, str]:
     if target is None:
         return "", "", ""
     if isinstance(target, models.Model):
-        return target._meta.label_lower, str(target.pk or ""), str(target)[:200]
+        return target._meta.label_lower, str(target.pk or ""), str(target)
     if isinstance(target, tuple):
-        kind, ident, text = (list(target) + ["", ""])[:3]
-        return str(kind), str(ident), str(text)[:200]
-    return type(target).__name__, "", str(target)[:200]
+        kind, ident, text = [*target, "", ""][:3]
+        return str(kind), str(ident), str(text)
+    return type(target).__name__, "", str(target)
 
 
 def audit_record(
@@ -40,7 +51,9 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the write it records.
 
-    `target` is a model instance or a (type, id, text) tuple; before/after are JSON-able snapshots.
+    `action` is `<thing>.<action>` (docs/audit.md); `target` is a model instance or a
+    (type, id, text) tuple; before/after are JSON-able snapshots (stored as canonical JSON text).
+    Who and from where come from the request's audit context unless `actor` is given.
     """
     ctx = current()
     actor = actor if actor is not None else ctx.actor
@@ -51,18 +64,18 @@ def audit_record(
             seq=head.seq + 1,
             occurred_at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
-            actor_name=(getattr(actor, "username", "") or actor_name or "system")[:150],
+            actor_name=_clean(getattr(actor, "username", "") or actor_name or "system", "actor_name"),
             unit_id=getattr(actor, "unit_id", None),
-            ip=ctx.ip,
-            user_agent=ctx.user_agent,
-            action=action[:64],
-            outcome=str(outcome),
-            target_type=target_type,
-            target_id=target_id[:64],
-            target_repr=target_repr,
-            reason=reason,
-            before=chain.canonical_json(before),
-            after=chain.canonical_json(after),
+            ip=_clean(ctx.ip, "ip"),
+            user_agent=_clean(ctx.user_agent, "user_agent"),
+            action=_clean(action, "action"),
+            outcome=_clean(outcome, "outcome"),
+            target_type=_clean(target_type, "target_type"),
+            target_id=_clean(target_id, "target_id"),
+            target_repr=_clean(target_repr, "target_repr"),
+            reason=_clean(reason),
+            before=_clean(chain.canonical_json(before)),
+            after=_clean(chain.canonical_json(after)),
             prev_digest=head.digest,
             algorithm=chain.ALGORITHM,
         )
@@ -74,14 +87,21 @@ def audit_record(
 
 
 def row_of(event: AuditEvent) -> list[object]:
-    values = [getattr(event, f) for f in chain.FIELDS]
+    """The event's values in chain.FIELDS order, occurred_at formatted (the canonical form's input)."""
+    values: list[object] = [getattr(event, f) for f in chain.FIELDS]
     values[chain.FIELDS.index("occurred_at")] = chain.format_time(event.occurred_at)
     return values
 
 
+def canonical_of(event: AuditEvent) -> bytes:
+    return chain.canonical_bytes(row_of(event), algorithm=event.algorithm)
+
+
 def record_refusal(request: HttpRequest | None, exc: Exception) -> None:
     """Record a refused action in its own transaction (the refused write has rolled back)."""
-    action = getattr(exc, "action", "") or (f"http.{request.method.lower()}" if request and request.method else "")
+    action = getattr(exc, "action", "")
+    if not action and request is not None and request.method:
+        action = f"http.{request.method.lower()}"
     target = getattr(exc, "target", None)
     path = request.get_full_path()[:500] if request is not None else ""
     try:

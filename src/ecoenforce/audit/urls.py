@@ -1,2 +1,11 @@
+from django.urls import path
+
+from ecoenforce.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.events, name="events"),
+    path("events/<int:seq>/", views.event_detail, name="event"),
+    path("export/", views.export, name="export"),
+    path("verify/", views.verify, name="verify"),
+]

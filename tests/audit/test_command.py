@@ -1,0 +1,127 @@
+"""manage.py audit_verify: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("audit_verify", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_holding_chain_exits_0_with_count_rate_and_head(events):
+    code, out, err = run()
+    assert code == 0 and not err
+    assert "audit chain OK" in out and f"checked {len(events)} events" in out
+    assert "events/s" in out and events[-1].digest in out
+
+
+def test_quiet_prints_nothing_when_the_chain_holds(events):
+    assert run("--quiet") == (0, "", "")
+
+
+def test_a_broken_chain_exits_1_naming_the_first_broken_event(events, tamper):
+    tamper.change(9)
+    tamper.delete(20)
+    code, out, err = run("--quiet")
+    assert code == 1 and not out
+    assert "AUDIT CHAIN BROKEN at event 9: digest does not match the event's content" in err
+
+
+def test_json_output(events, tamper):
+    code, out, _ = run("--json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["checked"] == len(events) and report["broken_seq"] is None
+    tamper.delete(5)
+    code, out, _ = run("--json")
+    report = json.loads(out)
+    assert code == 1 and not report["ok"] and report["broken_seq"] == 5 and "missing" in report["problem"]
+
+
+def test_from_seq_skips_the_start(events, tamper):
+    tamper.change(2)
+    assert run("--quiet")[0] == 1
+    code, out, _ = run("--from-seq", "3")
+    assert code == 0 and f"checked {len(events) - 2} events (seq 3.." in out
+
+
+def test_an_anchor_catches_a_rewritten_chain(events, tamper):
+    anchor = f"{events[9].seq}:{events[9].digest}"
+    assert run("--anchor", anchor, "--quiet")[0] == 0
+    # Rewrite the whole chain from event 5 with correct digests: the chain alone cannot tell.
+    from ecoenforce.audit import chain
+    from ecoenforce.audit.models import AuditEvent, AuditHead
+    from ecoenforce.audit.services import row_of
+
+    prev = AuditEvent.objects.get(seq=4).digest
+    for event in AuditEvent.objects.filter(seq__gte=5).order_by("seq"):
+        tamper.sql(
+            "UPDATE audit_auditevent SET digest = %s WHERE seq = %s", ["tmp" + str(event.seq), event.seq]
+        )
+    for event in AuditEvent.objects.filter(seq__gte=5).order_by("seq"):
+        event.reason = "rewritten" if event.seq == 5 else event.reason
+        event.prev_digest = prev
+        event.digest = chain.event_digest(row_of(event))
+        tamper.sql(
+            "UPDATE audit_auditevent SET reason = %s, prev_digest = %s, digest = %s WHERE seq = %s",
+            [event.reason, event.prev_digest, event.digest, event.seq],
+        )
+        prev = event.digest
+    AuditHead.objects.filter(id=1).update(digest=prev)
+    assert run("--quiet")[0] == 0  # a full rewrite verifies ...
+    code, _, err = run("--anchor", anchor)
+    assert (
+        code == 1 and f"event {events[9].seq}: digest differs from the anchor" in err
+    )  # ... but not the anchor
+
+
+def test_an_anchor_beyond_the_head_means_events_were_removed(events):
+    code, _, err = run("--anchor", f"{len(events) + 5}:{'a' * 64}")
+    assert code == 1 and "beyond the chain head" in err
+
+
+@pytest.mark.parametrize("args", [["--from-seq", "0"], ["--anchor", "12"], ["--anchor", "x:abc"]])
+def test_bad_arguments_are_refused(db, args):
+    with pytest.raises(CommandError) as info:
+        call_command("audit_verify", *args)
+    assert info.value.returncode == 2
+
+
+def test_exit_codes_of_the_real_process(tmp_path):
+    """The command as an operator runs it, on its own SQLite database: 0, then 1 after tampering."""
+    db_file = tmp_path / "audit.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "ECOENFORCE_VAR_DIR": str(tmp_path)}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True)
+    make = (
+        "from django.db import transaction\n"
+        "from ecoenforce.audit.services import audit_record\n"
+        "for i in range(5):\n"
+        "    with transaction.atomic(): audit_record(action='test.cli', reason=str(i))\n"
+    )
+    subprocess.run([*manage, "shell", "-c", make], env=env, check=True, capture_output=True)
+    ok = subprocess.run([*manage, "audit_verify"], env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "checked 5 events" in ok.stdout
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 3")
+    broken = subprocess.run([*manage, "audit_verify"], env=env, capture_output=True, text=True)
+    assert broken.returncode == 1
+    assert "event 3: digest does not match" in broken.stderr
