@@ -39,7 +39,9 @@ def _empty_audit_table() -> None:
 def _audit_flushable(request: pytest.FixtureRequest) -> Any:
     """Transactional and live-server tests end with a flush; empty the audit table just before it."""
     names = set(request.fixturenames)
-    if not names & {"transactional_db", "live_server", "committed_world"}:
+    marker = request.node.get_closest_marker("django_db")
+    transactional_mark = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if not transactional_mark and not names & {"transactional_db", "live_server", "committed_world"}:
         yield
         return
     request.getfixturevalue("transactional_db")  # set up first, so torn down after this fixture
