@@ -40,7 +40,7 @@ def _audit_flushable(request: pytest.FixtureRequest) -> Any:
     """Transactional and live-server tests end with a flush; empty the audit table just before it."""
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
-    transactional_mark = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    transactional_mark = bool(marker and marker.kwargs.get("transaction"))
     if not transactional_mark and not names & {"transactional_db", "live_server", "committed_world"}:
         yield
         return
