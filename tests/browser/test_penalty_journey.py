@@ -1,0 +1,54 @@
+"""Issue 3's journey in headless Chromium: an officer computes a penalty in the calculator and
+prints the derivation (a real print: the page rendered to PDF with the print stylesheet)."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+import pytest
+
+from ecoenforce.catalog.models_penalty import DecidedPenalty
+
+pytestmark = pytest.mark.browser
+
+# 广东 §3.4.1 超标排放大气 (大气法 第九十九条第二项), worked by hand from the facts file's table:
+# 起点 10% + 超标因子2个 3 + B类 8 + 限批区 3 + 一般期间 0 + 3–8倍 8 + 近二年2次 4 = 36%
+# 36% × 法定最高 1,000,000 元 = 360,000 元 (inside 10万–100万, no clamp).
+LEVELS = {
+    "exceed_count": "two",
+    "pollutant": "class_b",
+    "area": "restricted",
+    "period": "ordinary",
+    "exceed_degree": "d2",
+    "repeat": "twice",
+}
+
+
+def test_officer_computes_a_penalty_and_prints_the_derivation(
+    committed_world: Any, login: Any, live_server: Any, tmp_path: Any
+) -> None:
+    page = login(committed_world.user("county_a", "officer"))
+    page.goto(f"{live_server.url}/catalog/penalty/?item=AIR-99-2&rule_set=GD-2022&on=2026-06-01")
+    for factor, level in LEVELS.items():
+        page.select_option(f"select[name=level__{factor}]", level)
+    page.get_by_role("button", name="计算").click()
+    page.wait_for_selector("#penalty-result")
+
+    assert page.locator("#result-amount").inner_text().strip().startswith("360,000")
+    assert "叁拾陆万" in page.locator("#result-words").inner_text()
+    steps = page.locator("#steps-table").inner_text()
+    assert "第六条" in steps  # the weighted-accumulation rule of the Guangdong discretion rules
+    assert "36" in steps
+
+    page.emulate_media(media="print")
+    assert page.locator("#steps-table").is_visible()
+    assert not page.locator("#penalty-form .penalty-inputs").is_visible()  # inputs are not printed
+    pdf = tmp_path / "计算单.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "罚款计算单" in text and "360,000" in text
+    # text extraction passes even when glyphs are empty boxes (STACK-NOTES): a CJK font must be embedded
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts or "Noto" in fonts, fonts
+    assert not DecidedPenalty.objects.exists()  # computing and printing record nothing
