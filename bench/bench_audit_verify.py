@@ -26,29 +26,12 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from ecoenforce.audit.chain import FIELDS  # noqa: E402  (pure module: no Django set-up needed)
+
 EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "1000000"))
 RUNS = int(os.environ.get("BENCH_AUDIT_RUNS", "3"))  # best of
 DB_NAME = os.environ.get("BENCH_DB_NAME", "ecoenforce_bench")
-COLUMNS = (
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_name",
-    "unit_id",
-    "ip",
-    "user_agent",
-    "action",
-    "outcome",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "reason",
-    "before",
-    "after",
-    "prev_digest",
-    "digest",
-    "algorithm",
-)
+COLUMNS = (*FIELDS, "digest", "algorithm")  # the table's columns in COPY order
 
 
 def log(message: str) -> None:
