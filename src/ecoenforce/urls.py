@@ -14,5 +14,6 @@ urlpatterns = [
     path("catalog/", include("ecoenforce.catalog.urls")),
     path("org/", include("ecoenforce.org.manage_urls")),
     path("public/", include("ecoenforce.portal.urls")),
+    path("jobs/", include("ecoenforce.worker.urls")),
     path("api/", api.urls),
 ]
