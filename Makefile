@@ -26,6 +26,7 @@ src/ecoenforce/static/vendor/.copied: node_modules/.installed scripts/vendor_ass
 demo: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_seed --if-empty
+	$(PY) manage.py statutes_load
 	$(PY) manage.py catalog_load_starter --if-empty
 	$(PY) manage.py demo_logins
 	@echo "平台地址: http://$(HOST):$(PORT)/"
