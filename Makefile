@@ -28,6 +28,7 @@ demo: setup
 	$(PY) manage.py demo_seed --if-empty
 	$(PY) manage.py statutes_load
 	$(PY) manage.py catalog_load_starter --if-empty
+	$(PY) manage.py catalog_load_code
 	$(PY) manage.py demo_logins
 	@echo "平台地址: http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
