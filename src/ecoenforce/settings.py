@@ -59,7 +59,11 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+<<<<<<< HEAD
     "ecoenforce.penalty",
+=======
+    "ecoenforce.statutes",
+>>>>>>> law
 ]
 
 MIDDLEWARE = [

@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "catalog.record_penalty": (ACTING_ROLES, True),
     "catalog.confirm_parameter": (frozenset({R.LEGAL_REVIEWER}), True),
     "catalog.consistency_report": (READERS - {R.OFFICER, R.COMPLAINT_HANDLER}, False),
+    "statutes.view": (READERS, False),
+    "statutes.load": (frozenset({R.LEGAL_REVIEWER}), True),
 }
 assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
 assert not (EDITORS - ACTING_ROLES)
