@@ -59,11 +59,8 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
-<<<<<<< HEAD
     "ecoenforce.penalty",
-=======
     "ecoenforce.statutes",
->>>>>>> law
 ]
 
 MIDDLEWARE = [
