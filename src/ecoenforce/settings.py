@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+    "ecoenforce.cases",
 ]
 
 MIDDLEWARE = [
