@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ecoenforce.portal",
     "ecoenforce.penalty",
     "ecoenforce.statutes",
+    "ecoenforce.cases",
 ]
 
 MIDDLEWARE = [
