@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.catalog.test_catalog_support import draft, load_city, new_item
-from tests.factories import make_world
 
 from ecoenforce.catalog import services
 from ecoenforce.catalog.models import CatalogVersion, VersionStatus
+from tests.catalog.test_catalog_support import draft, load_city, new_item
+from tests.factories import make_world
 
 pytestmark = [pytest.mark.browser]
 

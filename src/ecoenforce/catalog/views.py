@@ -170,7 +170,9 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # What the reviewer must see: the change against the version this one replaces, not the entries' origin.
     base = selectors.previous_published(version)
     changes = selectors.diff(base, version) if base else None
-    change_of = {i.code: "新增" for i in changes.added} | {i.code: "修改" for i in changes.changed} if changes else {}
+    change_of: dict[str, str] = {}
+    if changes:
+        change_of = {i.code: "新增" for i in changes.added} | {i.code: "修改" for i in changes.changed}
     rows = [
         (e, e.name or names.get(e.code, ""), change_of.get(e.code, "未变"))
         for e in selectors.entries_of(version)
