@@ -10,11 +10,12 @@ urlpatterns = [
     path("accounts/", include("ecoenforce.org.urls")),
     path("audit/", include("ecoenforce.audit.urls")),
     path("entities/", include("ecoenforce.entities.urls")),
-    path("catalog/penalty/", include("ecoenforce.catalog.penalty_urls")),
+    path("catalog/penalty/", include("ecoenforce.penalty.urls")),
     path("catalog/", include("ecoenforce.catalog.urls")),
     path("org/", include("ecoenforce.org.manage_urls")),
     path("public/laws/", include("ecoenforce.statutes.public_urls")),
     path("public/", include("ecoenforce.portal.urls")),
+    path("jobs/", include("ecoenforce.worker.urls")),
     path("laws/", include("ecoenforce.statutes.urls")),
     path("api/", api.urls),
 ]

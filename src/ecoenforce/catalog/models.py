@@ -290,7 +290,7 @@ EXTRA_BASES = {"original_fine": "原处罚数额"}
 
 
 def base_label(code: str | None) -> str:
-    from ecoenforce.catalog.sanction import BASES
+    from ecoenforce.penalty.engine.sanction import BASES
 
     if not code:
         return ""
@@ -422,9 +422,3 @@ def entry_snapshot(entry: CatalogEntry) -> dict[str, Any]:
         "predecessors": entry.predecessors,
         "change_reason": entry.change_reason,
     }
-
-
-# The penalty calculator's models live in their own modules; importing them here registers them
-# with the catalog app (Django looks for an app's models in <app>.models).
-from ecoenforce.catalog.models_params import LegalParameterConfirmation  # noqa: E402, F401
-from ecoenforce.catalog.models_penalty import DecidedPenalty  # noqa: E402, F401
