@@ -260,3 +260,20 @@ def test_the_command_loads_once(world: Any, capsys: Any) -> None:
     out = capsys.readouterr().out
     assert "自2026年8月15日起施行" in out and "未重复导入" in out
     assert CatalogVersion.objects.filter(unit=city, status=VersionStatus.PUBLISHED).count() == 2
+
+
+def test_item_pages_link_the_statute_and_mark_a_repealed_law(world: Any, library: Any) -> None:
+    from django.test import Client
+
+    city = world.units["city"]
+    catalog_load_starter(unit=city, effective_from=date(2026, 1, 1))
+    catalog_load_code(unit=city, actors=_actors(world), filing=Filing("廊坊市司法局", "1号"))
+    staff = Client()
+    staff.force_login(world.user("city", "officer"))
+    old = staff.get("/catalog/items/AIR-99-1/", {"on": "2026-08-01"}).content.decode()
+    assert "已废止：《中华人民共和国生态环境法典》第一千二百四十二条废止，自2026年8月15日起不再施行" in old
+    assert 'href="/laws/AIR/#a99"' in old
+    public = Client().get(f"/public/catalog/{city.pk}/items/CODE-1102-1-1/").content.decode()
+    assert "替代原事项：AIR-99-1、WATER-83-1、SOLID-104-0" in public
+    assert 'href="/public/laws/CODE/#a1102"' in public and "已废止" not in public
+    assert Client().get(f"/public/catalog/{city.pk}/items/AIR-99-1/").status_code == 404
