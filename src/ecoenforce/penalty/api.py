@@ -1,7 +1,9 @@
 """Penalty API: compute a penalty from facts, and the questions of an item.
 
-``POST /api/penalty/compute`` takes the item code and the facts (the JSON of catalog.penalty_facts)
-and returns the conclusion, the amount as a decimal string and every derivation step.  Bad input
+``POST /api/penalty/compute`` takes the item code, the facts (the JSON of penalty.engine.facts), the
+date of the act (its end for a continuing act) and of the decision, and returns the law applied
+(从旧兼从轻, both computations when the law changed in between), the conclusion, the amount as a
+decimal string and every derivation step.  Bad input
 (unknown item, a level not in the benchmark, a missing base amount, a negative or non-numeric
 amount …) is a 422 with Chinese messages keyed by the field's path.  Every string has a max_length
 and a pattern that refuses NUL (PostgreSQL refuses \\x00 in text).  The item comes from the
@@ -23,7 +25,7 @@ from pydantic import ConfigDict
 from ecoenforce.catalog import selectors
 from ecoenforce.org.models import Unit
 from ecoenforce.org.permissions import authorize
-from ecoenforce.penalty import catalog_items
+from ecoenforce.penalty import catalog_items, services
 from ecoenforce.penalty.catalog_items import PenaltyItem
 from ecoenforce.penalty.engine.words import rmb_upper
 
@@ -95,7 +97,11 @@ class ComputeIn(Strict):
     item_code: ItemCode
     facts: FactsIn | None = None
     unit_id: int | None = Field(None, ge=1, le=2**62, description="单位（默认本人单位）")
-    on: dt.date | None = Field(None, description="违法行为（决定）日期，默认今天")
+    act_date: dt.date = Field(..., description="违法行为发生日期（YYYY-MM-DD）")
+    act_end_date: dt.date | None = Field(
+        None, description="违法行为有连续或者继续状态的，其终了日期（适用终了时的规定）"
+    )
+    decision_date: dt.date | None = Field(None, description="作出处罚决定的日期，默认今天")
     rule_set: RuleSetId | None = Field(
         None, description="裁量基准编号；省略 = 本省现行基准；空字符串 = 不适用地方基准"
     )
@@ -119,6 +125,13 @@ class ComputeOut(Schema):
     mode: str
     grade: str | None
     rule_set_id: str | None
+    act_date: str
+    act_end_date: str | None
+    decision_date: str
+    applied_law: str
+    applied_article: str
+    transition: dict[str, Any]
+    law_notes: list[str]
     statutory_min: str | None
     statutory_max: str | None
     other_measures: list[str]
@@ -165,21 +178,38 @@ def _context(
 @router.post(
     "/compute",
     response={200: ComputeOut, 403: ErrorOut, 422: ErrorOut},
-    summary="计算罚款（自由裁量）：结论、金额和逐步推导",
+    summary="计算罚款（自由裁量）：按违法行为和处罚决定的日期选择适用的法律（从旧兼从轻），结论、金额和逐步推导",
 )
 def compute(request: HttpRequest, payload: ComputeIn) -> dict[str, Any]:
-    _, on, item, rule_set = _context(
-        request, payload.unit_id, payload.on, payload.item_code, payload.rule_set
-    )
+    authorize(request.user, "catalog.compute_penalty", action="catalog.compute_penalty")
+    unit = selectors.readable_unit(request.user, payload.unit_id)
     facts = payload.facts.model_dump(exclude_none=True) if payload.facts else {}
-    comp = catalog_items.compute(item=item, rule_set=rule_set, facts=facts, on=on)
+    comp = services.compute(
+        unit=unit, item_code=payload.item_code, facts=facts, act_date=payload.act_date,
+        act_end_date=payload.act_end_date, decision_date=payload.decision_date, rule_set=payload.rule_set,
+    )
     r = comp.result
     data = r.to_dict()
+    d = comp.dates
     return {
         **data,
-        "item_name": item.name,
+        "item_code": comp.item.code,
+        "item_name": comp.item.name,
         "decision_label": DECISION_LABELS[r.decision.value],
         "amount_words": rmb_upper(r.amount),
+        "act_date": d.act_date.isoformat(),
+        "act_end_date": d.act_end_date.isoformat() if d.act_end_date else None,
+        "decision_date": d.decision_date.isoformat(),
+        "applied_law": comp.applied_law,
+        "applied_article": comp.applied_article,
+        "transition": comp.transition.to_dict(),
+        "law_notes": list(comp.law_notes),
+        "unverified": any(s.unverified for s in comp.steps),
+        "steps": [
+            {"description": s.description, "rule": s.rule, "source": s.source, "values": s.values,
+             "unverified": s.unverified}
+            for s in comp.steps
+        ],
         "facts": comp.facts,
     }
 
