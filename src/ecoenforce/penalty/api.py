@@ -27,6 +27,9 @@ from ecoenforce.org.models import Unit
 from ecoenforce.org.permissions import authorize
 from ecoenforce.penalty import catalog_items, services
 from ecoenforce.penalty.catalog_items import PenaltyItem
+from ecoenforce.penalty.engine import daily_penalty
+from ecoenforce.penalty.engine.errors import CatalogError
+from ecoenforce.penalty.engine.types import plain
 from ecoenforce.penalty.engine.words import rmb_upper
 
 router = Router()
@@ -233,3 +236,67 @@ def questions(
         "on": on.isoformat(),
         **q.to_dict(),
     }
+
+
+class CycleIn(Strict):
+    order_served: dt.date = Field(..., description="责令改正违法行为决定书送达日期")
+    rechecked: dt.date = Field(..., description="复查日期")
+    violation_found: bool = Field(True, description="复查时是否仍在实施违法行为（拒不改正）")
+
+
+class DailyIn(Strict):
+    original_fine: Amount = Field(..., description="原处罚决定书确定的罚款数额（元）")
+    cycles: list[CycleIn] = Field(..., min_length=1, max_length=50)
+
+
+class LateFeeIn(Strict):
+    fine: Amount = Field(..., description="罚款数额（元）")
+    due_date: dt.date = Field(..., description="缴纳罚款的期限（最后一日）")
+    paid_date: dt.date | None = Field(None, description="实际缴纳日期；未缴纳的按今天计算")
+    paused_days: int = Field(0, ge=0, le=36500, description="行政复议或者行政诉讼期间，不予计算的天数")
+
+
+class AmountStepsOut(Schema):
+    days: int
+    daily_amount: str
+    amount: str
+    amount_words: str
+    capped: bool | None = None
+    cap_day: int | None = None
+    warnings: list[str] = Field(default_factory=list)
+    steps: list[StepOut]
+
+
+def _steps(steps: Any) -> list[dict[str, Any]]:
+    return [{"description": s.description, "rule": s.rule, "source": s.source, "values": s.values,
+             "unverified": s.unverified} for s in steps]
+
+
+def _engine(call: Any) -> Any:
+    try:
+        return call()
+    except CatalogError as exc:
+        raise ValidationError({exc.path or "__all__": [exc.message]}) from None
+
+
+@router.post("/daily", response={200: AmountStepsOut, 403: ErrorOut, 422: ErrorOut},
+             summary="按日连续处罚：按责令改正送达日和复查日计算日数和罚款")
+def daily(request: HttpRequest, payload: DailyIn) -> dict[str, Any]:
+    authorize(request.user, "catalog.compute_penalty", action="catalog.compute_penalty")
+    cycles = [c.model_dump() for c in payload.cycles]
+    r = _engine(lambda: daily_penalty.compute_daily_penalty(
+        original_fine=payload.original_fine, cycles=daily_penalty.cycles_from_json(cycles)))
+    return {"days": r.days, "daily_amount": plain(r.daily_amount), "amount": plain(r.amount),
+            "amount_words": rmb_upper(r.amount), "warnings": list(r.warnings), "steps": _steps(r.steps)}
+
+
+@router.post("/late-fee", response={200: AmountStepsOut, 403: ErrorOut, 422: ErrorOut},
+             summary="加处罚款：逾期每日按罚款数额的百分之三，不超出罚款数额")
+def late_fee(request: HttpRequest, payload: LateFeeIn) -> dict[str, Any]:
+    authorize(request.user, "catalog.compute_penalty", action="catalog.compute_penalty")
+    r = _engine(lambda: daily_penalty.late_fee_for_dates(
+        fine=payload.fine, due_date=payload.due_date, paid_date=payload.paid_date,
+        paused_days=payload.paused_days, today=timezone.localdate()))
+    return {"days": r.days, "daily_amount": plain(r.daily_amount), "amount": plain(r.amount),
+            "amount_words": rmb_upper(r.amount), "capped": r.capped, "cap_day": r.cap_day,
+            "steps": _steps(r.steps)}

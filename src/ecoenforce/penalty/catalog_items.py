@@ -123,26 +123,40 @@ def catalog_files() -> list[tuple[Path, dt.date | None]]:
 
 @functools.cache
 def _file_catalogs() -> tuple[FileCatalog, ...]:
-    from ecoenforce.catalog.services import starter_items
-
     out = []
     for path, default_from in catalog_files():
         try:
-            _, rows = starter_items(path)
+            doc = load_yaml(path)
+            rows = _file_rows(doc)
         except (ValidationError, CatalogError, OSError) as exc:  # a broken file is not offered
             logger.error("catalog file %s not usable: %s", path, exc)
             continue
-        effective = load_yaml(path).get("effective_from", default_from)
+        effective = doc.get("effective_from", default_from)
         effective = dt.date.fromisoformat(str(effective)) if effective else None
-        out.append(FileCatalog(effective, tuple(_with_mapping(path, rows))))
+        out.append(FileCatalog(effective, tuple(rows)))
     return tuple(sorted(out, key=lambda c: c.effective_from or dt.date.min))
 
 
-def _with_mapping(path: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows with their predecessor codes from the file (the loader may drop unknown keys)."""
-    raw = {str(i.get("code")): i for i in load_yaml(path).get("items") or [] if isinstance(i, Mapping)}
-    return [{**r, "predecessors": r.get("predecessors") or raw.get(str(r["code"]), {}).get("predecessors")}
-            for r in rows]
+def _file_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The items of a catalog file, validated as the catalog validates entries, with the mapping
+    (``predecessors``) kept; an invalid item is left out (and logged), never guessed."""
+    from ecoenforce.catalog.models import EntryAction
+    from ecoenforce.catalog.services.starter import STARTER_ITEM_KEYS, _resolve_laws
+    from ecoenforce.catalog.services.validation import clean_entry_data
+
+    laws = doc.get("laws") or {}
+    rows = []
+    for item in doc.get("items") or []:
+        if not isinstance(item, Mapping):
+            continue
+        try:
+            base = {k: v for k, v in item.items() if k in STARTER_ITEM_KEYS}
+            clean = clean_entry_data(_resolve_laws(base, laws), action=EntryAction.ADD)
+        except ValidationError as exc:
+            logger.error("catalog item %s left out: %s", item.get("code"), exc.messages)
+            continue
+        rows.append({**clean, "predecessors": item.get("predecessors") or item.get("predecessor")})
+    return rows
 
 
 def _item(data: Mapping[str, Any]) -> PenaltyItem | None:

@@ -63,6 +63,9 @@ def find_pair(unit: Unit | None, code: str, d: ActDates) -> Pair:
     at_act = catalog_items.items_for(unit, d.governing)
     at_dec = catalog_items.items_for(unit, d.decision_date)
     act, dec = at_act.get(code), at_dec.get(code)
+    if act is None and dec is None:  # an old code: follow it to its successor at both dates
+        act = _one(_successors(at_act.items, code), "违法行为发生时", code)
+        dec = _one(_successors(at_dec.items, code), "作出处罚决定时", code)
     if act is None and dec is None:
         raise ValidationError({"item_code": [
             f"执法事项「{code}」在违法行为发生时（{d.governing.isoformat()}）和作出处罚决定时"

@@ -42,17 +42,18 @@ def cn_number(n: int) -> str:
 
 
 def article_label(article: object, paragraph: object = None, clause: object = None) -> str:
-    """第N条[第N款][第（N）项] from the catalog's numbers (0 / None = not given)."""
-    try:
-        text = f"第{cn_number(int(str(article)))}条"
-    except ValueError:
-        return str(article or "")
-    for value, fmt in ((paragraph, "第{}款"), (clause, "第（{}）项")):
+    """第N条[第N款][第（N）项] from the catalog's numbers (0 / None = not given) or its labels
+    ("第三十一条", "第一款", "第（二）项" — kept as written)."""
+    text = ""
+    for value, fmt in ((article, "第{}条"), (paragraph, "第{}款"), (clause, "第（{}）项")):
+        if isinstance(value, str) and value.startswith("第"):
+            text += value
+            continue
         try:
             number = int(str(value))
         except ValueError:
             continue
-        if number > 0:
+        if 0 < number < 10000:
             text += fmt.format(cn_number(number))
     return text
 

@@ -146,7 +146,7 @@ class Side:
             return f"{self.label}（{self.on.isoformat()}）的规定不再处罚该行为"
         r = self.result
         span = f"{_yuan(r.statutory_min, '无下限')}至{_yuan(r.statutory_max, '无上限')}"
-        outcome = {Decision.FINE: f"罚款{fmt_yuan(r.amount)}元", Decision.WARNING: "警告",
+        outcome = {Decision.FINE: f"罚款{fmt_yuan(r.amount)}", Decision.WARNING: "警告",
                    Decision.NO_PENALTY: "不予处罚"}[r.decision]
         return (f"{self.label}（{self.on.isoformat()}）：{self.law}{self.article}（{self.item_code}），"
                 f"法定幅度{span}，计算结果{outcome}")
@@ -217,7 +217,7 @@ def _side_dict(s: Side) -> dict[str, object]:
 
 
 def _yuan(value: Decimal | None, none: str) -> str:
-    return none if value is None else f"{fmt_yuan(value)}元"
+    return none if value is None else fmt_yuan(value)
 
 
 def measure_kinds(texts: Iterable[str]) -> frozenset[str]:
