@@ -46,7 +46,8 @@ def test_code_heavier_keeps_the_old_law() -> None:
     assert t.compared and t.verdict == "heavier" and t.applied == "act"
     assert comp.item.code == "EIA-31-1" and comp.amount == Decimal("300000")
     assert (comp.statutory_min, comp.statutory_max) == (Decimal("100000"), Decimal("500000"))
-    assert comp.applied_law == "《中华人民共和国环境影响评价法》" and comp.applied_article == "第三十一条第一款"
+    assert comp.applied_law == "《中华人民共和国环境影响评价法》"
+    assert comp.applied_article == "第三十一条第一款"
     assert t.decision is not None and t.decision.result.amount == Decimal("600000")
     descriptions = [s.description for s in comp.steps]
     assert any("违法行为发生时（2026-07-01）" in d and "300,000元" in d for d in descriptions)

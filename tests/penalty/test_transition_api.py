@@ -47,7 +47,8 @@ def test_compute_shows_both_laws_and_the_choice(officer, client) -> None:
             "facts": {"grade": "general", "bases": {"total_investment": "100000000"}}}
     data = _post(client, "/api/penalty/compute", body).json()
     assert data["item_code"] == "CODE-1095-1" and data["amount"] == "600000"
-    assert data["applied_law"] == "《中华人民共和国生态环境法典》" and data["applied_article"] == "第一千零九十五条"
+    assert data["applied_law"] == "《中华人民共和国生态环境法典》"
+    assert data["applied_article"] == "第一千零九十五条"
     assert (data["statutory_min"], data["statutory_max"]) == ("200000", "1000000")
     assert data["decision_date"] == "2026-12-01"  # today by default
     t = data["transition"]

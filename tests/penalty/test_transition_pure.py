@@ -34,8 +34,9 @@ def _side(role: str, result, measures: tuple[str, ...] = ()) -> Side:
     return Side(role, TODAY, "AIR-99-2", "超标排放", "《法》", "第一条", measures, result)
 
 
-@pytest.mark.parametrize(("n", "words"), [(1, "一"), (10, "十"), (15, "十五"), (31, "三十一"), (105, "一百零五"),
-                                          (1060, "一千零六十"), (1242, "一千二百四十二"), (1107, "一千一百零七")])
+@pytest.mark.parametrize(("n", "words"), [
+    (1, "一"), (10, "十"), (15, "十五"), (31, "三十一"), (105, "一百零五"), (1060, "一千零六十"),
+    (1242, "一千二百四十二"), (1107, "一千一百零七")])
 def test_chinese_numbers(n, words) -> None:
     assert cn_number(n) == words
 
@@ -49,7 +50,8 @@ def test_article_labels() -> None:
 def test_lighter_new_law_applies() -> None:
     t = choose(_side("act", _result(100000, 1000000)), _side("decision", _result(50000, 500000)))
     assert t.verdict == "lighter" and t.applied == "decision"
-    assert "但书" in t.ground and any("法定最高罚款：原规定1,000,000元，新规定500,000元" in x for x in t.comparison)
+    assert "但书" in t.ground
+    assert any("法定最高罚款：原规定1,000,000元，新规定500,000元" in x for x in t.comparison)
 
 
 def test_heavier_new_law_keeps_old() -> None:
@@ -85,7 +87,8 @@ def test_unbounded_maximum_is_heaviest() -> None:
     assert verdict == "mixed"
 
 
-bounds = st.tuples(st.integers(1, 200), st.integers(1, 400)).map(lambda t: (t[0] * 1000, (t[0] + t[1]) * 1000))
+bounds = st.tuples(st.integers(1, 200), st.integers(1, 400)).map(
+    lambda t: (t[0] * 1000, (t[0] + t[1]) * 1000))
 
 
 @settings(max_examples=150, deadline=None)
