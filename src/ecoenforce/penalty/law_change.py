@@ -11,6 +11,7 @@ force at the act and at the decision, both computations and the choice (engine.t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from ecoenforce.penalty.catalog_items import PenaltyItem
 from ecoenforce.penalty.engine.benchmarks import RuleSet
 from ecoenforce.penalty.engine.errors import CatalogError
 from ecoenforce.penalty.engine.laws import LawBook, LawPeriod, article_label, load_law_book
+from ecoenforce.penalty.engine.questions import Questions
 from ecoenforce.penalty.engine.transition import ActDates, Side, Transition, check_dates, choose
 from ecoenforce.penalty.engine.types import Decision, PenaltyResult, Step
 
@@ -217,6 +219,25 @@ def force_notes(pair: Pair, d: ActDates) -> tuple[str, ...]:
                     out.append("作出处罚决定时的执法事项清单中没有该事项对应的新规定，未能比较新旧规定的轻重，"
                                "请法制审核人员核对新的规定是否处罚较轻或者不认为是违法")
     return tuple(dict.fromkeys(out))
+
+
+def questions(unit: Unit | None, item: PenaltyItem, d: ActDates, rule_set: RuleSet | None) -> Questions:
+    """The questions of the act-time item, with the factors and bases the decision-time item adds
+    (both computations read the same facts)."""
+    try:
+        pair = find_pair(unit, item.code, d)
+    except ValidationError:
+        pair = Pair(None, None)
+    first = pair.act or item
+    q = catalog_items.questions(first, rule_set, d.decision_date)
+    other = pair.decision if pair.decision is not None and pair.decision.code != first.code else None
+    if other is None:
+        return q
+    extra = catalog_items.questions(other, rule_set, d.decision_date)
+    ids = {f.id for f in q.factors}
+    return dataclasses.replace(
+        q, factors=q.factors + tuple(f for f in extra.factors if f.id not in ids),
+        bases=q.bases + tuple(b for b in extra.bases if b not in q.bases))
 
 
 def snapshot(comp: Computation) -> dict[str, Any]:

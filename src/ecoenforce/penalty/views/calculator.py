@@ -131,7 +131,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"sel": sel, "can_record": can_record(request.user), "htmx": htmx}
     ready = sel.item is not None and not sel.form.errors
     if ready and sel.item is not None:
-        questions = catalog_items.questions(sel.item, sel.rule_set, sel.on)
+        questions = law_change.questions(request.user.unit, sel.item, sel.dates, sel.rule_set)  # type: ignore[union-attr]
         ctx["questions"] = questions
         ctx["law_notes"] = law_change.item_notes(request.user.unit, sel.item.code, sel.dates)  # type: ignore[union-attr]
         if questions.computable:
