@@ -60,6 +60,8 @@ _SCHEMA_MESSAGES = {
     "greater_than": "应大于{gt}",
     "less_than_equal": "不能大于{le}",
     "json_invalid": "请求体不是有效的 JSON",
+    "extra_forbidden": "不允许的字段",
+    "date_type": "日期格式应为 YYYY-MM-DD",
 }
 
 
