@@ -46,6 +46,11 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "catalog.record_penalty": (ACTING_ROLES, True),
     "catalog.confirm_parameter": (frozenset({R.LEGAL_REVIEWER}), True),
     "catalog.consistency_report": (READERS - {R.OFFICER, R.COMPLAINT_HANDLER}, False),
+    "documents.view": (READERS - {R.COMPLAINT_HANDLER}, False),
+    "documents.issue": (ACTING_ROLES, True),
+    "documents.revoke": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "documents.casefile": (ACTING_ROLES, True),
+    "documents.archive": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
 }
 assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
 assert not (EDITORS - ACTING_ROLES)
