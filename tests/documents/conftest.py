@@ -46,9 +46,10 @@ def pdf_fonts(path: Path) -> str:
     return subprocess.run([need("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
 
 
-def pdf_text(path: Path, page: int | None = None) -> str:
+def pdf_text(path: Path, page: int | None = None, *, layout: bool = True) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run([need("pdftotext"), *pages, "-layout", str(path), "-"], capture_output=True,
+    mode = ["-layout"] if layout else []
+    return subprocess.run([need("pdftotext"), *pages, *mode, str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
 
 

@@ -104,14 +104,16 @@ def test_a_retried_issue_returns_the_first_document(world: Any) -> None:
 ])
 def test_who_may_not_issue_for_the_unit(world: Any, unit: str, role: str, message: str) -> None:
     with pytest.raises(Refused, match=message):
-        document_issue(kind="service_receipt", context=SAMPLES["service_receipt"], unit=world.units["county_a"],
-                       by=world.user(unit, role), subject_type=SUBJECT, subject_id="1")
+        document_issue(kind="service_receipt", context=SAMPLES["service_receipt"],
+                       unit=world.units["county_a"], by=world.user(unit, role), subject_type=SUBJECT,
+                       subject_id="1")
     assert not IssuedDocument.objects.exists()
 
 
 def test_the_city_may_issue_for_its_county(world: Any) -> None:
-    doc = document_issue(kind="service_receipt", context=SAMPLES["service_receipt"], unit=world.units["county_a"],
-                         by=world.user("city", "team_leader"), subject_type=SUBJECT, subject_id="1")
+    doc = document_issue(kind="service_receipt", context=SAMPLES["service_receipt"],
+                         unit=world.units["county_a"], by=world.user("city", "team_leader"),
+                         subject_type=SUBJECT, subject_id="1")
     assert doc.unit == world.units["county_a"]
 
 

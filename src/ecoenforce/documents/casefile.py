@@ -69,8 +69,7 @@ def bind(docs: Sequence[IssuedDocument], *, title: str, unit_name: str, built_at
     n = 0
     for reader in readers:
         for page in reader.pages:
-            page.merge_page(numbers.pages[n])
-            writer.add_page(page)
+            writer.add_page(page).merge_page(numbers.pages[n])  # stamp once attached to the writer
             n += 1
     writer.add_metadata({"/Title": title})
     out = io.BytesIO()

@@ -42,14 +42,14 @@ def _ip(request: HttpRequest) -> str:
 
 
 def _answer(request: HttpRequest, form: VerifyForm, result: selectors.Verification | None,
-            status: int = 200) -> HttpResponse:
-    return render(request, "documents/public_verify.html", {"form": form, "result": result}, status=status)
+            status: int = 200, error: str = "") -> HttpResponse:
+    context = {"form": form, "result": result, "error": error}
+    return render(request, "documents/public_verify.html", context, status=status)
 
 
 def _blocked(request: HttpRequest, form: VerifyForm) -> HttpResponse:
     log.warning("document verification rate limit reached for a client")
-    form.add_error(None, "核验失败次数过多，请稍后再试。")
-    return _answer(request, form, None, status=429)
+    return _answer(request, form, None, status=429, error="核验失败次数过多，请稍后再试。")
 
 
 def _checked(request: HttpRequest, form: VerifyForm, result: selectors.Verification) -> HttpResponse:
