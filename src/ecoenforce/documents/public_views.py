@@ -14,6 +14,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ecoenforce.audit.context import client_ip
 from ecoenforce.documents import selectors, throttle
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class VerifyForm(forms.Form):
 
 
 def _ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_ip(request.META)  # the same address the audit trail records
 
 
 def _answer(request: HttpRequest, form: VerifyForm, result: selectors.Verification | None,
