@@ -50,12 +50,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
+    "ecoenforce.worker",
     "ecoenforce.org",
     "ecoenforce.audit",
     "ecoenforce.entities",
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+    "ecoenforce.penalty",
+    "ecoenforce.statutes",
+    "ecoenforce.cases",
     "ecoenforce.documents",
 ]
 
@@ -187,6 +193,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Background work: one worker process (`manage.py worker`) with its queue in the database (django-tasks-db).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,
