@@ -99,6 +99,9 @@ def _register_routers() -> None:
     api.add_router("/entities", entities_router, tags=["监管对象"])
     api.add_router("/catalog", catalog_router, tags=["执法事项清单"])
     api.add_router("/penalty", penalty_router, tags=["罚款计算"])
+    from ecoenforce.statutes.api import router as statutes_router
+
+    api.add_router("/statutes", statutes_router, tags=["法规库"])
 
 
 _register_routers()

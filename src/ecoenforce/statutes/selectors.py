@@ -129,3 +129,14 @@ def law_index() -> dict[str, LawStatus]:
             repealed_by_article=v.repealed_by_article,
         )
     return out
+
+
+def with_paragraphs(articles: list[Article]) -> list[Article]:
+    """The same articles, in the same order, with paragraphs and items fetched in two queries."""
+    by_pk = {
+        a.pk: a
+        for a in Article.objects.filter(pk__in=[a.pk for a in articles])
+        .select_related("version__law")
+        .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.prefetch_related("items")))
+    }
+    return [by_pk[a.pk] for a in articles]
