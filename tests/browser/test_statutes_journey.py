@@ -18,7 +18,9 @@ def committed_library(transactional_db: Any) -> Any:
     return statutes_load(records=list(records()))
 
 
-def test_public_finds_an_article_and_sees_a_repeal(committed_library: Any, live_server: Any, page: Any) -> None:
+def test_public_finds_an_article_and_sees_a_repeal(
+    committed_library: Any, live_server: Any, page: Any
+) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/public/laws/")
     assert page.get_by_role("heading", name="法规库").is_visible()
