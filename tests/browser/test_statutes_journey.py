@@ -38,4 +38,4 @@ def test_public_finds_an_article_and_sees_a_repeal(
     assert "第一千二百四十二条废止，自2026年8月15日起不再施行" in banner.inner_text()
     banner.get_by_role("link", name="《中华人民共和国生态环境法典》").click()
     page.wait_for_load_state("load")
-    assert page.url.endswith("/public/laws/CODE/#a1242") and page.locator("#a1242").is_visible()
+    assert page.url.endswith("/public/laws/CODE/?a=1242#a1242") and page.locator("#a1242").is_visible()
