@@ -104,6 +104,9 @@ def _register_routers() -> None:
     from ecoenforce.documents.api import router as documents_router
 
     api.add_router("/documents", documents_router, tags=["执法文书"])
+    from ecoenforce.statutes.api import router as statutes_router
+
+    api.add_router("/statutes", statutes_router, tags=["法规库"])
 
 
 _register_routers()
