@@ -13,6 +13,11 @@ urlpatterns = [
     path("catalog/penalty/", include("ecoenforce.penalty.urls")),
     path("catalog/", include("ecoenforce.catalog.urls")),
     path("org/", include("ecoenforce.org.manage_urls")),
+    path("public/laws/", include("ecoenforce.statutes.public_urls")),
+    path("public/verify/", include("ecoenforce.documents.public_urls")),
     path("public/", include("ecoenforce.portal.urls")),
+    path("jobs/", include("ecoenforce.worker.urls")),
+    path("laws/", include("ecoenforce.statutes.urls")),
+    path("documents/", include("ecoenforce.documents.urls")),
     path("api/", api.urls),
 ]

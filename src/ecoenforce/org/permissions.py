@@ -46,6 +46,20 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "catalog.record_penalty": (ACTING_ROLES, True),
     "catalog.confirm_parameter": (frozenset({R.LEGAL_REVIEWER}), True),
     "catalog.consistency_report": (READERS - {R.OFFICER, R.COMPLAINT_HANDLER}, False),
+    "statutes.view": (READERS, False),
+    "statutes.load": (frozenset({R.LEGAL_REVIEWER}), True),
+    # cases: the workflow table (cases/workflow.py) says which role takes which step
+    "cases.view": (READERS, False),
+    "cases.lead_open": (ACTING_ROLES | {R.COMPLAINT_HANDLER}, True),
+    "cases.lead_triage": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "cases.act": (ACTING_ROLES, True),
+    "cases.take_over": (frozenset({R.BUREAU_HEAD}), True),
+    "cases.export": (READERS, False),
+    "documents.view": (READERS - {R.COMPLAINT_HANDLER}, False),
+    "documents.issue": (ACTING_ROLES, True),
+    "documents.revoke": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "documents.casefile": (ACTING_ROLES, True),
+    "documents.archive": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
 }
 assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
 assert not (EDITORS - ACTING_ROLES)
