@@ -35,8 +35,9 @@ def test_whole_general_procedure_without_hearing(drive):
     assert case.decided_amount == case.engine_amount == Decimal("110000.00")
     assert not case.hearing_eligible
     assert DecidedPenalty.objects.filter(source_type="case", source_id=str(case.pk)).exists()
-    payment_record(case=case, by=drive.officer, kind="fine", amount="110000", paid_on=dt.date.today(),
-                   receipt_no="JK-1")
+    payment_record(
+        case=case, by=drive.officer, kind="fine", amount="110000", paid_on=dt.date.today(), receipt_no="JK-1"
+    )
     case = drive.step(case, "finish_execution", drive.officer)
     case = drive.step(case, "close", drive.leader)
     assert case.state == "closed" and case.review_findings["hard"] == []
@@ -142,12 +143,22 @@ def test_decision_after_the_deadline_needs_a_recorded_extension(drive):
 def test_presiding_officer_must_not_be_a_handler(drive):
     case = drive.to(drive.open(), "hearing_requested", hearing=True)
     with pytest.raises(Refused) as exc:
-        drive.step(case, "schedule_hearing", drive.leader, presiding=drive.officer.pk,
-                   hearing_date=dt.date.today() + dt.timedelta(days=20))
+        drive.step(
+            case,
+            "schedule_hearing",
+            drive.leader,
+            presiding=drive.officer.pk,
+            hearing_date=dt.date.today() + dt.timedelta(days=20),
+        )
     assert "非本案调查人员" in str(exc.value)
     with pytest.raises(Refused) as exc:
-        drive.step(case, "schedule_hearing", drive.leader, presiding=drive.presiding.pk,
-                   hearing_date=dt.date.today() + dt.timedelta(days=2))
+        drive.step(
+            case,
+            "schedule_hearing",
+            drive.leader,
+            presiding=drive.presiding.pk,
+            hearing_date=dt.date.today() + dt.timedelta(days=2),
+        )
     assert "七个工作日" in str(exc.value)
 
 
@@ -173,11 +184,19 @@ def test_different_amount_needs_reason_and_legal_review(drive):
     case = drive.to(drive.open(SMALL_ITEM), "investigating")
     drive.evidence(case)
     with pytest.raises(ValidationError) as exc:
-        drive.step(case, "submit_report", drive.officer, proposal_kind="penalty", report="x",
-                   proposed_amount="90000")
+        drive.step(
+            case, "submit_report", drive.officer, proposal_kind="penalty", report="x", proposed_amount="90000"
+        )
     assert "须写明理由" in str(exc.value)
-    case = drive.step(case, "submit_report", drive.officer, proposal_kind="penalty", report="x",
-                      proposed_amount="90000", amount_reason="当事人积极整改")
+    case = drive.step(
+        case,
+        "submit_report",
+        drive.officer,
+        proposal_kind="penalty",
+        report="x",
+        proposed_amount="90000",
+        amount_reason="当事人积极整改",
+    )
     assert case.legal_review_mandatory and "amount_deviation" in case.legal_review_grounds
 
 
@@ -192,7 +211,13 @@ def test_suspension_pauses_the_decision_clock(drive):
     case = drive.to(drive.open(), "investigating")
     due = case.deadlines.get(clock="decision").due_on
     start = dt.date.today()
-    case = drive.step(case, "suspend", drive.head, reason="等待检测报告", ground="需要等待鉴定、检测、评估结果或者其他机关的认定")
+    case = drive.step(
+        case,
+        "suspend",
+        drive.head,
+        reason="等待检测报告",
+        ground="需要等待鉴定、检测、评估结果或者其他机关的认定",
+    )
     assert case.state == "suspended"
     with pytest.raises(Refused):
         drive.step(case, "submit_report", drive.officer, proposal_kind="penalty", report="x")
@@ -207,8 +232,13 @@ def test_terminate_needs_a_legal_ground(drive):
     case = drive.open()
     with pytest.raises(ValidationError):
         drive.step(case, "terminate", drive.head, reason="x", ground="心情不好")
-    case = drive.step(case, "terminate", drive.head, reason="当事人已注销",
-                      ground="涉嫌违法的公民死亡或者法人、其他组织终止，无权利义务承受人")
+    case = drive.step(
+        case,
+        "terminate",
+        drive.head,
+        reason="当事人已注销",
+        ground="涉嫌违法的公民死亡或者法人、其他组织终止，无权利义务承受人",
+    )
     assert case.state == "terminated"
     assert not case.deadlines.filter(done_on__isnull=True).exists()
 

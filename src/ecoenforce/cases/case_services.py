@@ -291,11 +291,11 @@ def case_set_officers(*, case: Case, officers: Sequence[Any], by: Any) -> Case:
     authorize(by, "cases.act", case, action="cases.set_officers")
     if not by.has_role(Role.TEAM_LEADER, Role.BUREAU_HEAD):
         raise Refused("只有负责人可以调整承办人员", action="cases.set_officers", target=case)
-    problems = _check_officers(case.handling_unit or case.unit, officers, timezone.localdate())
-    if problems:
-        raise ValidationError({"officers": problems})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        problems = _check_officers(locked.handling_unit or locked.unit, officers, timezone.localdate())
+        if problems:
+            raise ValidationError({"officers": problems})
         if State(locked.state) not in ACTIVE | {State.SUSPENDED, State.SUMMARY}:
             raise ValidationError({"state": "案件已经办结，不能调整承办人员"})
         before = case_snapshot(locked)
