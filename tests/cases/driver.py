@@ -71,7 +71,9 @@ class Driver:
     def to(self, case: Case, target: str, *, proposal: str = "penalty", hearing: bool = False) -> Case:
         """Drive `case` to state `target` along the ordinary path."""
         path = self._path(case, proposal, hearing)
-        for state, fn in path:
+        states = ["pending_filing"] + [state for state, _ in path]
+        start = states.index(case.state) if case.state in states else 0
+        for state, fn in path[start:]:
             if case.state == target:
                 return case
             case = fn(case)

@@ -1,4 +1,4 @@
-"""Statutory clocks across National Day and the Spring Festival (with make-up working days), and suspension."""
+"""Statutory clocks across National Day and the Spring Festival (make-up working days), and suspension."""
 
 from __future__ import annotations
 

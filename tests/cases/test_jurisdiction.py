@@ -67,10 +67,11 @@ needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="t
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_transitions_cannot_both_succeed():
+    import datetime as dt
+
     from ecoenforce.catalog.services import catalog_load_starter
     from tests.cases.driver import Driver
     from tests.factories import make_world
-    import datetime as dt
 
     world = make_world()
     catalog_load_starter(unit=world.units["city"], effective_from=dt.date(2020, 1, 1))

@@ -109,3 +109,11 @@ def late_fee(*, fine: Decimal, days_overdue: int) -> tuple[Decimal, list[str]]:
         return Decimal("0.00"), []
     result = _late_fee(fine=fine, days_overdue=days_overdue)
     return result.amount, [s.description for s in result.steps]
+
+
+def daily_penalty(*, fine: Decimal, order_served: dt.date, rechecked: dt.date) -> tuple[int, Decimal]:
+    """按日连续处罚 for one re-inspection that found the violation: days and amount (engine)."""
+    from ecoenforce.catalog.daily_penalty import RecheckCycle, compute_daily_penalty
+
+    result = compute_daily_penalty(original_fine=fine, cycles=[RecheckCycle(order_served, rechecked, True)])
+    return result.days, result.amount
