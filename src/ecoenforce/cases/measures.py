@@ -207,7 +207,7 @@ def order_issue(*, case: Case, by: Any, kind: str, basis: str) -> Measure:
             actor=by,
             action="cases.order_issue",
             target=locked,
-            after={"measure": m.pk, "kind": kind, "recheck_due": m.recheck_due.isoformat()},
+            after={"measure": m.pk, "kind": kind, "recheck_due": str(m.recheck_due)},
         )
     return m
 
