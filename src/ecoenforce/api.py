@@ -92,6 +92,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 
 def _register_routers() -> None:
+    from ecoenforce.cases.api import router as cases_router
     from ecoenforce.catalog.api import router as catalog_router
     from ecoenforce.catalog.penalty_api import router as penalty_router
     from ecoenforce.entities.api import router as entities_router
@@ -99,6 +100,7 @@ def _register_routers() -> None:
     api.add_router("/entities", entities_router, tags=["监管对象"])
     api.add_router("/catalog", catalog_router, tags=["执法事项清单"])
     api.add_router("/penalty", penalty_router, tags=["罚款计算"])
+    api.add_router("/cases", cases_router, tags=["案件办理"])
 
 
 _register_routers()

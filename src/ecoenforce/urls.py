@@ -15,5 +15,6 @@ urlpatterns = [
     path("org/", include("ecoenforce.org.manage_urls")),
     path("public/", include("ecoenforce.portal.urls")),
     path("jobs/", include("ecoenforce.worker.urls")),
+    path("cases/", include("ecoenforce.cases.urls")),
     path("api/", api.urls),
 ]

@@ -48,10 +48,10 @@ class Driver:
             facts={},
             by=self.officer,
         )
+        kw.setdefault("title", "超标排放大气污染物案")
         return case_open(
             lead=lead,
             by=self.officer,
-            title="超标排放大气污染物案",
             act_date=act_date or dt.date.today() - dt.timedelta(days=10),
             item_codes=[item],
             officers=[self.officer, self.officer2],

@@ -45,7 +45,9 @@ def prepare_decide(case: Case, data: Mapping[str, Any], today: dt.date) -> Clean
         amount = case.proposed_amount
     if kind != ProposalKind.PENALTY:
         amount = None
-    reason = _text(data, "reason", 2000) or (case.amount_reason if amount == case.proposed_amount else "")
+    reason = _text(data, "amount_reason", 2000) or (
+        case.amount_reason if amount == case.proposed_amount else ""
+    )
     return {"decision_kind": kind, "amount": amount, "reason": reason}
 
 
