@@ -94,6 +94,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 
 def _register_routers() -> None:
+    from ecoenforce.cases.api import router as cases_router
     from ecoenforce.catalog.api import router as catalog_router
     from ecoenforce.entities.api import router as entities_router
     from ecoenforce.penalty.api import router as penalty_router
@@ -107,6 +108,7 @@ def _register_routers() -> None:
     from ecoenforce.statutes.api import router as statutes_router
 
     api.add_router("/statutes", statutes_router, tags=["法规库"])
+    api.add_router("/cases", cases_router, tags=["案件办理"])
 
 
 _register_routers()

@@ -19,5 +19,6 @@ urlpatterns = [
     path("jobs/", include("ecoenforce.worker.urls")),
     path("laws/", include("ecoenforce.statutes.urls")),
     path("documents/", include("ecoenforce.documents.urls")),
+    path("cases/", include("ecoenforce.cases.urls")),
     path("api/", api.urls),
 ]

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 NAV: tuple[tuple[str, str, str | None], ...] = (
     ("首页", "home", "dashboard.view"),
     ("监管对象", "entities:list", "entities.view"),
+    ("案件办理", "cases:todo", "cases.view"),
     ("执法事项", "catalog:browse", "catalog.view"),
     ("罚款计算", "penalty:calculator", "catalog.compute_penalty"),
     ("法规库", "statutes:list", "statutes.view"),

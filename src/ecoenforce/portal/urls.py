@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ecoenforce.cases import public_views as case_public
 from ecoenforce.portal import views
 
 app_name = "portal"
@@ -10,4 +11,6 @@ urlpatterns = [
     path("catalog/<int:unit_id>/history/", views.catalog_history, name="catalog-history"),
     path("catalog/<int:unit_id>/versions/<int:pk>/", views.catalog_version, name="catalog-version"),
     path("catalog/<int:unit_id>/items/<str:code>/", views.catalog_item, name="catalog-item"),
+    path("decisions/", case_public.decisions, name="decisions"),
+    path("decisions/<int:pk>/", case_public.decision, name="decision"),
 ]
