@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+    "ecoenforce.inspections",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InspectionsConfig(AppConfig):
+    name = "ecoenforce.inspections"
+    label = "inspections"
+    verbose_name = "监督检查"
