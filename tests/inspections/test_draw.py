@@ -19,8 +19,11 @@ from scripts.draw_example import ENTITIES, OFFICERS, RECUSALS, WITNESS_VALUES, e
 
 from ecoenforce.inspections import draw
 
-RULES = {"key": {"mode": "ratio", "value": "0.25"}, "general": {"mode": "ratio", "value": "0.1"},
-         "special": {"mode": "all"}}
+RULES = {
+    "key": {"mode": "ratio", "value": "0.25"},
+    "general": {"mode": "ratio", "value": "0.1"},
+    "special": {"mode": "all"},
+}
 
 
 Rows = list[list[str]]
@@ -29,8 +32,10 @@ Rows = list[list[str]]
 def pool(n: int = 200, officers: int = 12, seed: int = 1) -> tuple[Rows, Rows, Rows]:
     rng = random.Random(seed)
     towns = ["131022100", "131022101", "131022102"]
-    ents = [[f"E{i:05d}", rng.choice(["key", "general", "general", "special"]), "1", rng.choice(towns)]
-            for i in range(n)]
+    ents = [
+        [f"E{i:05d}", rng.choice(["key", "general", "general", "special"]), "1", rng.choice(towns)]
+        for i in range(n)
+    ]
     offs = [[f"O{i:03d}", towns[i % 3]] for i in range(officers)]
     recs = [[offs[rng.randrange(officers)][0], ents[rng.randrange(n)][0]] for _ in range(n // 4)]
     return ents, offs, recs
@@ -38,10 +43,18 @@ def pool(n: int = 200, officers: int = 12, seed: int = 1) -> tuple[Rows, Rows, R
 
 def plan_for(ents: Any, offs: Any, recs: Any, **over: Any) -> dict[str, Any]:
     fields: dict[str, Any] = dict(
-        plan_id="P1", unit="131000", period="2026Q4", title="测试", rules=RULES, team_size=2,
-        township_recusal=True, draw_time="2026-12-01T10:00:00+08:00",
+        plan_id="P1",
+        unit="131000",
+        period="2026Q4",
+        title="测试",
+        rules=RULES,
+        team_size=2,
+        township_recusal=True,
+        draw_time="2026-12-01T10:00:00+08:00",
         seed_source={"kind": "public", "description": "2026-12-01 上证指数收盘值"},
-        entities=ents, officers=offs, recusals=recs,
+        entities=ents,
+        officers=offs,
+        recusals=recs,
     )
     fields.update(over)
     return draw.make_plan(**fields)
@@ -94,8 +107,9 @@ def test_changing_one_pool_member_or_the_seed_fails_verification() -> None:
     reseeded["seed"].pop("key")
     assert draw.verify(reseeded), "a different seed must not reproduce the published result"
     swapped = copy.deepcopy(doc)
-    swapped["result"]["selected"][0][0] = next(e[0] for e in ents if e[0] not in
-                                               {r[0] for r in doc["result"]["selected"]})
+    swapped["result"]["selected"][0][0] = next(
+        e[0] for e in ents if e[0] not in {r[0] for r in doc["result"]["selected"]}
+    )
     assert any("不应抽中" in d for d in draw.verify(swapped))
     replan = copy.deepcopy(doc)
     replan["plan"]["rules"]["general"]["value"] = "0.2"
@@ -169,8 +183,9 @@ def test_reduced_weight_entities_are_drawn_less_often() -> None:
     ents = [[f"E{i:04d}", "general", "0.5" if i % 2 else "1", ""] for i in range(n)]
     hits: Counter[str] = Counter()
     for s in range(seeds):
-        hits.update(draw.select(draw.sm3(f"w-{s}".encode()), ents, {"general": draw.Rule("count", str(k))})
-                    ["general"])
+        hits.update(
+            draw.select(draw.sm3(f"w-{s}".encode()), ents, {"general": draw.Rule("count", str(k))})["general"]
+        )
     full = sum(hits[e[0]] for e in ents if e[2] == "1")
     half = sum(hits[e[0]] for e in ents if e[2] == "0.5")
     assert 1.6 < full / half < 2.5, (full, half)

@@ -16,8 +16,13 @@ def test_worked_example_numbers_are_the_algorithms() -> None:
     doc = example()
     key = bytes.fromhex(doc["seed"]["key"])
     hmac = draw.HmacSM3(key)
-    quoted = [doc["plan"]["pool_digest"], doc["commitment"], doc["seed"]["key"], doc["result_digest"],
-              *doc["plan"]["seed_source"]["commitments"]]
+    quoted = [
+        doc["plan"]["pool_digest"],
+        doc["commitment"],
+        doc["seed"]["key"],
+        doc["result_digest"],
+        *doc["plan"]["seed_source"]["commitments"],
+    ]
     quoted += [hmac.digest(f"E {e[0]}".encode()).hex() for e in doc["pool"]["entities"][:5]]
     quoted += [hmac.digest(f"O {o[0]}".encode()).hex() for o in doc["pool"]["officers"]]
     for value in quoted:
