@@ -24,3 +24,8 @@ def setting(name: str) -> Any:
 
 def criteria() -> list[dict[str, Any]]:
     return list(defaults()["positive_list_criteria"])
+
+
+def refusal_article() -> dict[str, Any]:
+    """《生态环境法典》第一千二百二十九条 (refusing or obstructing an inspection), from the data file."""
+    return dict(defaults()["refusal_article"])

@@ -406,8 +406,13 @@ def assign(
     return teams
 
 
-def run(plan: dict[str, Any], entities: Entities, officers: Officers, recusals: Recusals,
-        seed_values: Sequence[str]) -> dict[str, Any]:
+def run(
+    plan: dict[str, Any],
+    entities: Entities,
+    officers: Officers,
+    recusals: Recusals,
+    seed_values: Sequence[str],
+) -> dict[str, Any]:
     """The published document: plan, commitment, pool, seed, result and their digests (§6)."""
     check_seed_values(plan, seed_values)
     digest = pool_digest(entities, officers, recusals)
@@ -432,20 +437,27 @@ def run(plan: dict[str, Any], entities: Entities, officers: Officers, recusals: 
     }
 
 
-def compute_result(plan: dict[str, Any], key: bytes, entities: Entities, officers: Officers,
-                   recusals: Recusals) -> dict[str, Any]:
+def compute_result(
+    plan: dict[str, Any], key: bytes, entities: Entities, officers: Officers, recusals: Recusals
+) -> dict[str, Any]:
     rules = parse_rules(plan["rules"])
     chosen = select(key, entities, rules)
     township = {e[0]: e[3] for e in entities} if plan["township_recusal"] else {}
     order = sorted((eid, stratum) for stratum, ids in chosen.items() for eid in ids)
     teams = assign(
-        key, [(eid, township.get(eid, "")) for eid, _ in order], officers, recusals,
-        team_size=plan["team_size"], township_recusal=plan["township_recusal"],
+        key,
+        [(eid, township.get(eid, "")) for eid, _ in order],
+        officers,
+        recusals,
+        team_size=plan["team_size"],
+        township_recusal=plan["township_recusal"],
     )
     return {
         "selected": [[eid, stratum, teams[eid]] for eid, stratum in order],
-        "counts": {s: {"pool": plan["pool_counts"].get(s, 0), "selected": len(ids)}
-                   for s, ids in sorted(chosen.items())},
+        "counts": {
+            s: {"pool": plan["pool_counts"].get(s, 0), "selected": len(ids)}
+            for s, ids in sorted(chosen.items())
+        },
     }
 
 
@@ -461,8 +473,11 @@ def verify(published: object) -> list[str]:
             return ["不是有效的JSON文件"]
     if not isinstance(published, dict):
         return ["文件内容不是抽查结果对象"]
-    missing = [k for k in ("format", "algorithm", "plan", "commitment", "pool", "seed", "result",
-                           "result_digest") if k not in published]
+    missing = [
+        k
+        for k in ("format", "algorithm", "plan", "commitment", "pool", "seed", "result", "result_digest")
+        if k not in published
+    ]
     if missing:
         return [f"缺少字段：{', '.join(missing)}"]
     if published["format"] != FORMAT or published["algorithm"] != ALGORITHM:

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from ecoenforce.audit.models import Outcome
 from ecoenforce.audit.services import audit_record
-from ecoenforce.inspections import draw
+from ecoenforce.entities.models import Entity
+from ecoenforce.inspections import checklist, draw
 from ecoenforce.inspections.defaults import defaults, setting
 from ecoenforce.inspections.models import (
     DrawPlan,
@@ -27,7 +28,7 @@ from ecoenforce.inspections.models import (
     SeedKind,
     SupervisionSettings,
 )
-from ecoenforce.inspections.models_work import Inspection, InspectionKind
+from ecoenforce.inspections.models_work import Inspection, InspectionItem, InspectionKind
 from ecoenforce.inspections.pool import build_pool, unit_settings
 from ecoenforce.org.models import Unit, User
 from ecoenforce.org.permissions import authorize
@@ -275,14 +276,20 @@ def _run_refusal(plan: DrawPlan) -> tuple[str, str]:
 
 
 def _create_tasks(plan: DrawPlan, document: dict[str, Any], pool: Any) -> None:
-    for uscc, _stratum, team in document["result"]["selected"]:
+    """One task per selected entity, its team, and its permit checklist."""
+    day = timezone.localdate()
+    selected = document["result"]["selected"]
+    entities = Entity.objects.in_bulk([pool.entity_ids[row[0]] for row in selected])
+    for uscc, _stratum, team in selected:
+        entity = entities[pool.entity_ids[uscc]]
         inspection = Inspection.objects.create(
-            unit=plan.unit,
-            entity_id=pool.entity_ids[uscc],
-            kind=InspectionKind.RANDOM,
-            draw_plan=plan,
+            unit=plan.unit, entity=entity, kind=InspectionKind.RANDOM, draw_plan=plan
         )
         inspection.officers.set([pool.officer_users[code] for code in team])
+        items = checklist.build(entity, day)
+        InspectionItem.objects.bulk_create(
+            [InspectionItem(inspection=inspection, order=i, **item) for i, item in enumerate(items, 1)]
+        )
 
 
 def draw_result_publish(*, plan: DrawPlan, by: User) -> DrawPlan:
@@ -314,6 +321,10 @@ def recusal_declare(*, officer: User, entity: Any, reason: str, by: User) -> Rec
     declaration.full_clean()
     with transaction.atomic():
         declaration.save()
-        audit_record(actor=by, action="recusal.declare", target=declaration,
-                     after={"officer": officer.pk, "entity": entity.pk, "reason": declaration.reason})
+        audit_record(
+            actor=by,
+            action="recusal.declare",
+            target=declaration,
+            after={"officer": officer.pk, "entity": entity.pk, "reason": declaration.reason},
+        )
     return declaration
