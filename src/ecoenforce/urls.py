@@ -13,6 +13,8 @@ urlpatterns = [
     path("catalog/penalty/", include("ecoenforce.catalog.penalty_urls")),
     path("catalog/", include("ecoenforce.catalog.urls")),
     path("org/", include("ecoenforce.org.manage_urls")),
+    path("public/draws/", include("ecoenforce.inspections.public_urls")),
     path("public/", include("ecoenforce.portal.urls")),
+    path("inspections/", include("ecoenforce.inspections.urls")),
     path("api/", api.urls),
 ]

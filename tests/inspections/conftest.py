@@ -15,7 +15,7 @@ from ecoenforce.entities import services as entity_services
 from ecoenforce.entities.services import entity_create
 from ecoenforce.inspections import services
 from ecoenforce.org.roles import Role
-from tests.factories import PASSWORD, make_uscc, make_user
+from tests.factories import make_uscc, make_user
 
 N = {"n": 5000}
 
@@ -101,7 +101,7 @@ def published_plan(world: Any, officers: list[Any], make_entity: Callable[..., A
 def client_for(world: Any) -> Callable[..., Client]:
     def make(user: Any) -> Client:
         client = Client()
-        assert client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
         return client
 
     return make

@@ -21,7 +21,7 @@ def register_lead_sources() -> None:
     """Called from AppConfig.ready: the two lead source kinds this app produces."""
     if not apps.is_installed("ecoenforce.cases"):
         return
-    from ecoenforce.cases.registry import register_lead_source  # type: ignore[import-not-found]
+    from ecoenforce.cases.registry import register_lead_source
 
     def url_for(ref: str) -> str:
         return f"/inspections/{ref}/"
@@ -34,7 +34,7 @@ def open_lead(*, inspection: Any, problems: list[Any], by: Any) -> str:
     """Open a lead for the problems found; returns its reference ("" when cases is not installed)."""
     if not apps.is_installed("ecoenforce.cases"):
         return ""
-    from ecoenforce.cases.services import lead_open  # type: ignore[import-not-found]
+    from ecoenforce.cases.services import lead_open
 
     kind = SOURCE_RANDOM if inspection.kind == "random" else SOURCE_ONSITE
     facts = "\n".join(f"{i.text}：{i.note}".strip("：") for i in problems)
@@ -54,7 +54,7 @@ def issue_record(*, inspection: Any, context: dict[str, Any], by: Any) -> Any:
     """The 现场检查（勘察）笔录 through the documents app; None when it is not installed."""
     if not apps.is_installed("ecoenforce.documents"):
         return None
-    from ecoenforce.documents.services import document_issue  # type: ignore[import-not-found]
+    from ecoenforce.documents.services import document_issue
 
     return document_issue(
         kind="on-site inspection record",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 
 from ecoenforce.entities.models import Entity
-from ecoenforce.inspections.models import DrawPlan, no_nul
+from ecoenforce.inspections.models import DrawPlan
 from ecoenforce.org.models import Unit
 
 USER = settings.AUTH_USER_MODEL
+no_nul = ProhibitNullCharactersValidator(message="不能包含空字符（\\x00）")
 
 
 class PlanStatus(models.TextChoices):
@@ -136,7 +138,9 @@ class Inspection(models.Model):
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followups"
     )
-    officers = models.ManyToManyField(USER, related_name="inspections", verbose_name="执法人员")
+    officers: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        USER, related_name="inspections", verbose_name="执法人员"
+    )
     partners = models.JSONField("联合执法部门", default=list, blank=True)
     due_on = models.DateField("应检查日期", null=True, blank=True)
     certificate_shown = models.BooleanField("已出示执法证件", default=False)
