@@ -95,10 +95,12 @@ def _register_routers() -> None:
     from ecoenforce.catalog.api import router as catalog_router
     from ecoenforce.catalog.penalty_api import router as penalty_router
     from ecoenforce.entities.api import router as entities_router
+    from ecoenforce.inspections.api import router as inspections_router
 
     api.add_router("/entities", entities_router, tags=["监管对象"])
     api.add_router("/catalog", catalog_router, tags=["执法事项清单"])
     api.add_router("/penalty", penalty_router, tags=["罚款计算"])
+    api.add_router("/inspections", inspections_router, tags=["监督检查"])
 
 
 _register_routers()

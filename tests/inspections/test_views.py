@@ -190,3 +190,24 @@ def test_entity_page_lists_its_inspections(drawn: Any, client_for: Any, leader: 
     task = Inspection.objects.filter(draw_plan=drawn).first()
     page = client_for(leader).get(f"/entities/{task.entity.pk}/").content.decode()
     assert "现场检查" in page and "双随机抽查" in page
+
+
+def test_api(drawn: Any, client_for: Any, world: Any) -> None:
+    task = Inspection.objects.filter(draw_plan=drawn).first()
+    officer = client_for(task.officers.first())
+    assert [t["id"] for t in officer.get("/api/inspections/tasks").json()] == [
+        i.pk
+        for i in Inspection.objects.filter(officers=task.officers.first(), status="assigned").order_by(
+            "due_on", "id"
+        )
+    ]
+    leader = client_for(world.user("county_a", Role.TEAM_LEADER))
+    doc = leader.get(f"/api/inspections/draws/{drawn.pk}/document").json()
+    assert doc["result_digest"] == drawn.result_digest
+    verdict = leader.post(
+        "/api/inspections/draws/verify", json.dumps({"document": doc}), content_type="application/json"
+    ).json()
+    assert verdict == {"holds": True, "differences": []}
+    outsider = client_for(world.user("county_b", Role.TEAM_LEADER))
+    assert outsider.get(f"/api/inspections/draws/{drawn.pk}/document").status_code == 404
+    assert outsider.get("/api/inspections/").json() == []
