@@ -211,3 +211,29 @@ def test_api(drawn: Any, client_for: Any, world: Any) -> None:
     outsider = client_for(world.user("county_b", Role.TEAM_LEADER))
     assert outsider.get(f"/api/inspections/draws/{drawn.pk}/document").status_code == 404
     assert outsider.get("/api/inspections/").json() == []
+
+
+def test_settings_page_shows_sources_and_refuses_bad_values(client_for: Any, world: Any, leader: Any) -> None:
+    page = client_for(leader).get("/inspections/settings/").content.decode()
+    assert "每季度抽查比例不低于25%" in page and "行政处罚法》第四十二条" in page
+    bad = client_for(leader).post(
+        "/inspections/settings/",
+        {"action": "rule", "stratum": "key", "mode": "ratio", "value": "1.5", "source": "本局规定"},
+        follow=True,
+    )
+    assert "抽查比例应大于0且不大于1" in bad.content.decode()
+    ok = client_for(leader).post(
+        "/inspections/settings/",
+        {
+            "action": "rule",
+            "stratum": "key",
+            "mode": "ratio",
+            "value": "0.3",
+            "source": "固安县2026年实施方案",
+        },
+        follow=True,
+    )
+    assert "固安县2026年实施方案" in ok.content.decode()
+    officer = client_for(world.user("county_a", Role.OFFICER))
+    officer.post("/inspections/settings/", {"action": "rule", "stratum": "key", "mode": "all", "source": "x"})
+    assert AuditEvent.objects.filter(action="sampling_rule.set", outcome="refused").exists()

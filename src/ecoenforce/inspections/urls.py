@@ -15,4 +15,5 @@ urlpatterns = [
     path("plans/", views_manage.plan_list, name="plans"),
     path("plans/<int:pk>/", views_manage.plan_detail, name="plan"),
     path("campaigns/", views_manage.campaign_list, name="campaigns"),
+    path("settings/", views_manage.settings_page, name="settings"),
 ]

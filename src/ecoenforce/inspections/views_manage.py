@@ -13,10 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from ecoenforce.entities.models import SupervisionClass
 from ecoenforce.entities.selectors import entity_get_for
 from ecoenforce.inspections import excel, plans, positive, selectors, services
+from ecoenforce.inspections.defaults import defaults
 from ecoenforce.inspections.forms import CampaignForm, DrawPlanForm, PlanForm, SeedForm
-from ecoenforce.inspections.models import DrawStatus
+from ecoenforce.inspections.models import DrawStatus, PositiveEffect, RuleMode
+from ecoenforce.inspections.pool import unit_settings
 from ecoenforce.org.models import Unit, User
 from ecoenforce.org.permissions import Refused, authorize, can
 
@@ -267,3 +270,47 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
     return render(request, "inspections/campaigns.html", {"campaigns": qs[:200], "form": form})
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The unit's sampling rules and settings, each with its source; leaders change them (audited)."""
+    authorize(request.user, "inspections.view", action="supervision_settings.view")
+    unit = _unit(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "rule":
+                services.sampling_rule_set(
+                    unit=unit,
+                    stratum=request.POST.get("stratum", ""),
+                    mode=request.POST.get("mode", ""),
+                    value=request.POST.get("value", ""),
+                    source=request.POST.get("source", ""),
+                    by=_user(request),
+                )
+            else:
+                cap = request.POST.get("visit_cap_per_year", "").strip()
+                services.settings_update(
+                    unit=unit,
+                    by=_user(request),
+                    positive_effect=request.POST.get("positive_effect", ""),
+                    positive_weight=request.POST.get("positive_weight", ""),
+                    township_recusal=request.POST.get("township_recusal") == "on",
+                    visit_cap_per_year=int(cap) if cap.isdigit() else None,
+                    visit_cap_source=request.POST.get("visit_cap_source", ""),
+                )
+            messages.success(request, "已保存")
+            return redirect("inspections:settings")
+        except ValidationError as exc:
+            _errors(request, exc)
+    context = {
+        "unit": unit,
+        "rules": services.rules_for(unit),
+        "conf": unit_settings(unit),
+        "defaults": defaults()["settings"],
+        "can_change": can(request.user, "inspections.configure", unit),
+        "effects": PositiveEffect.choices,
+        "modes": RuleMode.choices,
+        "strata": SupervisionClass.choices,
+    }
+    return render(request, "inspections/settings.html", context)
