@@ -161,3 +161,15 @@ def test_joint_and_cross_inspections(world: Any, make_entity: Any, officers: lis
         unit=world.units["county_a"], entity=theirs, kind="cross", officers=officers[:2], by=leader
     )
     assert cross.unit == world.units["county_a"] and cross.entity.owner_unit == world.units["county_b"]
+
+
+def test_record_context_for_the_document(task: Inspection) -> None:
+    failed = task.items.get(category="排放限值").code
+    onsite.inspection_submit(
+        inspection=task, submission=full_submission(task, problem_code=failed), by=task.officers.first()
+    )
+    task.refresh_from_db()
+    context = onsite.record_context(task)
+    assert context["result"] == "发现问题" and context["certificate_shown"]
+    assert [i["outcome"] for i in context["items"] if i["note"]] == ["存在问题"]
+    assert all(o["certificates"] for o in context["officers"])

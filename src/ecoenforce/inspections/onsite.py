@@ -289,3 +289,33 @@ def _after_submit(inspection: Inspection, by: User) -> None:
                 Inspection.objects.filter(pk=inspection.pk).update(lead_ref=ref)
                 audit_record(actor=by, action="inspection.lead", target=inspection, after={"lead": ref})
             inspection.lead_ref = ref
+    handoff.issue_record(inspection=inspection, context=record_context(inspection), by=by)
+
+
+def record_context(inspection: Inspection) -> dict[str, Any]:
+    """What the 现场检查（勘察）笔录 shows: the party, the officers, each item, the result."""
+    entity = inspection.entity
+    return {
+        "entity_name": entity.name,
+        "uscc": entity.uscc,
+        "address": entity.address,
+        "legal_representative": entity.legal_representative,
+        "unit": inspection.unit.name,
+        "kind": inspection.get_kind_display(),
+        "inspected_at": timezone.localtime(inspection.inspected_at).strftime("%Y年%m月%d日 %H:%M")
+        if inspection.inspected_at
+        else "",
+        "officers": [
+            {"name": o.display_name, "certificates": [c.number for c in o.certificates.all()]}
+            for o in inspection.officers.all()
+        ],
+        "certificate_shown": inspection.certificate_shown,
+        "items": [
+            {"category": i.category, "text": i.text, "outcome": i.get_outcome_display(), "note": i.note}
+            for i in inspection.items.all()
+        ],
+        "summary": inspection.summary,
+        "result": inspection.get_result_display(),
+        "refusal_note": inspection.refusal_note,
+        "partners": inspection.partners,
+    }
