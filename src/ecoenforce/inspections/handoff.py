@@ -13,8 +13,8 @@ from django.apps import apps
 
 log = logging.getLogger(__name__)
 
-SOURCE_RANDOM = "random inspection"
-SOURCE_ONSITE = "on-site inspection"
+SOURCE_RANDOM = "random_inspection"  # the registry allows [a-z][a-z0-9_.-]{0,31}
+SOURCE_ONSITE = "onsite_inspection"
 
 
 def register_lead_sources() -> None:
@@ -31,23 +31,37 @@ def register_lead_sources() -> None:
 
 
 def open_lead(*, inspection: Any, problems: list[Any], by: Any) -> str:
-    """Open a lead for the problems found; returns its reference ("" when cases is not installed)."""
+    """Open a lead for the problems found (or the refusal); returns its id ("" without cases).
+
+    The lead goes to the entity's own unit (jurisdiction by the place of the violation, so a cross
+    inspection's finding reaches the competent unit); the officer opens it when he may act there,
+    otherwise the platform does (by=None), the inspection record being the source."""
     if not apps.is_installed("ecoenforce.cases"):
         return ""
     from ecoenforce.cases.services import lead_open
+    from ecoenforce.org.permissions import can
 
+    unit = inspection.entity.owner_unit
     kind = SOURCE_RANDOM if inspection.kind == "random" else SOURCE_ONSITE
-    facts = "\n".join(f"{i.text}：{i.note}".strip("：") for i in problems)
+    refused = inspection.result == "refused"
+    summary = "当事人拒绝、阻挠检查" if refused else f"现场检查发现{len(problems)}项问题"
+    facts = {
+        "inspection": inspection.pk,
+        "inspected_at": inspection.inspected_at.isoformat() if inspection.inspected_at else "",
+        "refused": refused,
+        "refusal_note": inspection.refusal_note,
+        "problems": [{"text": i.text, "note": i.note, "basis": i.basis} for i in problems],
+    }
     lead = lead_open(
-        unit=inspection.unit,
+        unit=unit,
         entity=inspection.entity,
         source_kind=kind,
         source_ref=str(inspection.pk),
-        summary=f"现场检查发现{len(problems)}项问题",
+        summary=summary,
         facts=facts,
-        by=by,
+        by=by if can(by, "cases.lead_open", unit) else None,
     )
-    return str(getattr(lead, "pk", lead))
+    return str(lead.pk)
 
 
 def issue_record(*, inspection: Any, context: dict[str, Any], by: Any) -> Any:
