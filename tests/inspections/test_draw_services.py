@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -149,3 +149,13 @@ def test_same_result_in_any_database_order(published_plan: Any, leader: Any) -> 
         doc["plan"], pool["entities"][::-1], pool["officers"][::-1], pool["recusals"][::-1], ["42"]
     )
     assert again["result_digest"] == doc["result_digest"]
+
+
+def test_result_publication_deadline_in_working_days(published_plan: Any, leader: Any) -> None:
+    with time_machine.travel(datetime(2026, 9, 30, 10, 0, tzinfo=UTC), tick=False):
+        services.DrawPlan.objects.filter(pk=published_plan.pk).update(draw_time=timezone.now())
+        published_plan.refresh_from_db()
+        plan = services.draw_run(plan=published_plan, seed_values=["5"], by=leader)
+    # drawn 2026-09-30; 10-01..10-07 National Day holiday; working days 10-08, 10-09, 10-10 (a Saturday
+    # made a working day), 10-12..16, 10-19..23, 10-26..30, 11-02, 11-03: the 20th is 2026-11-03
+    assert services.result_publish_due(plan) == date(2026, 11, 3)

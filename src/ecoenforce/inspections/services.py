@@ -328,3 +328,20 @@ def recusal_declare(*, officer: User, entity: Any, reason: str, by: User) -> Rec
             after={"officer": officer.pk, "entity": entity.pk, "reason": declaration.reason},
         )
     return declaration
+
+
+def result_publish_due(plan: DrawPlan) -> Any:
+    """The last day to publish a draw's result: the unit's deadline in working days after the draw
+    (default 20 working days, data/supervision_defaults.yaml, flagged for legal confirmation)."""
+    if plan.drawn_at is None:
+        return None
+    from chinese_calendar import is_workday
+
+    day, left = timezone.localtime(plan.drawn_at).date(), unit_settings(plan.unit).publish_deadline_days
+    while left > 0:
+        day = day.fromordinal(day.toordinal() + 1)
+        try:
+            left -= is_workday(day)
+        except NotImplementedError:  # a year chinese-calendar has no data for: Monday to Friday
+            left -= day.weekday() < 5
+    return day

@@ -123,6 +123,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": tasks,
             "statuses": DrawStatus,
             "can_draw": can(request.user, "inspections.draw", plan),
+            "publish_due": services.result_publish_due(plan),
         },
     )
 
