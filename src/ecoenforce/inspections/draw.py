@@ -427,9 +427,9 @@ def run(
         "plan": plan,
         "commitment": commitment,
         "pool": {
-            "entities": sorted([list(e) for e in entities], key=itemgetter(0)),
-            "officers": sorted([list(o) for o in officers], key=itemgetter(0)),
-            "recusals": sorted({(r[0], r[1]) for r in recusals}),
+            "entities": sorted(map(list, entities), key=itemgetter(0)),  # copies: the caller's rows stay theirs
+            "officers": sorted(map(list, officers), key=itemgetter(0)),
+            "recusals": [list(r) for r in sorted({(r[0], r[1]) for r in recusals})],
         },
         "seed": {"values": list(seed_values), "key": key.hex()},
         "result": result,
