@@ -427,7 +427,7 @@ def run(
         "plan": plan,
         "commitment": commitment,
         "pool": {
-            "entities": sorted(map(list, entities), key=itemgetter(0)),  # copies: the caller's rows stay theirs
+            "entities": sorted(map(list, entities), key=itemgetter(0)),  # copies: never share caller rows
             "officers": sorted(map(list, officers), key=itemgetter(0)),
             "recusals": [list(r) for r in sorted({(r[0], r[1]) for r in recusals})],
         },
