@@ -26,10 +26,15 @@ src/ecoenforce/static/vendor/.copied: node_modules/.installed scripts/vendor_ass
 demo: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_seed --if-empty
+	$(PY) manage.py statutes_load
 	$(PY) manage.py catalog_load_starter --if-empty
+	$(PY) manage.py catalog_load_code
 	$(PY) manage.py demo_logins
-	@echo "平台地址: http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh gunicorn
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh dev
 
 test: setup
 	bash scripts/test.sh

@@ -60,6 +60,8 @@ _SCHEMA_MESSAGES = {
     "greater_than": "应大于{gt}",
     "less_than_equal": "不能大于{le}",
     "json_invalid": "请求体不是有效的 JSON",
+    "extra_forbidden": "不允许的字段",
+    "date_type": "日期格式应为 YYYY-MM-DD",
 }
 
 
@@ -93,13 +95,16 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 def _register_routers() -> None:
     from ecoenforce.catalog.api import router as catalog_router
-    from ecoenforce.catalog.penalty_api import router as penalty_router
     from ecoenforce.entities.api import router as entities_router
     from ecoenforce.inspections.api import router as inspections_router
+    from ecoenforce.penalty.api import router as penalty_router
 
     api.add_router("/entities", entities_router, tags=["监管对象"])
     api.add_router("/catalog", catalog_router, tags=["执法事项清单"])
     api.add_router("/penalty", penalty_router, tags=["罚款计算"])
+    from ecoenforce.documents.api import router as documents_router
+
+    api.add_router("/documents", documents_router, tags=["执法文书"])
     api.add_router("/inspections", inspections_router, tags=["监督检查"])
 
 
