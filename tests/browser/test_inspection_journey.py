@@ -1,7 +1,7 @@
 """Issue 9's journey on a phone-sized screen in headless Chromium: an officer opens a drawn task,
 fills the permit checklist, attaches a photo, both officers and the party sign, submits while the
-network is down (kept on the device) and once it returns (sent once); the problem item is recorded
-as a finding (a lead once the cases app is installed) and the result appears on the public portal."""
+network is down (kept on the device) and once it returns (sent once); the problem item opens a lead
+(cases), the record is issued as a document (documents) and the result appears on the public portal."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from ecoenforce.audit.models import AuditEvent
+from ecoenforce.cases.models import Lead
 from ecoenforce.entities import services as entity_services
 from ecoenforce.inspections import draw, services
 from ecoenforce.inspections.models_work import Inspection
@@ -146,6 +147,10 @@ def test_officer_inspects_on_a_phone(
     assert task.items.get(outcome="problem").note.startswith("现场采样化学需氧量")  # the recorded finding
     assert task.evidence.count() == 1 and task.signatures.count() == 3
     assert AuditEvent.objects.filter(action="inspection.submit", outcome="ok").count() == 1  # sent once
+    lead = Lead.objects.get(source_kind="random_inspection", source_ref=str(task.pk))
+    assert "线索编号" in page.locator("#record-handling").inner_text() and task.lead_ref == str(lead.pk)
+    page.locator("#record-document").click()
+    assert "现场检查（勘察）笔录" in page.content()
 
     public = page.context.new_page()
     public.goto(f"{live_server.url}/public/draws/inspections/")

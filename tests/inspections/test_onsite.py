@@ -170,6 +170,26 @@ def test_record_context_for_the_document(task: Inspection) -> None:
     )
     task.refresh_from_db()
     context = onsite.record_context(task)
-    assert context["result"] == "发现问题" and context["certificate_shown"]
-    assert [i["outcome"] for i in context["items"] if i["note"]] == ["存在问题"]
-    assert all(o["certificates"] for o in context["officers"])
+    assert context["party_name"] == task.entity.name and "执法证号 ZF-" in context["officers"]
+    assert [i["result"] for i in context["items"] if i["note"]] == ["存在问题"]
+    assert context["present_person"] == "张三" and "已出示执法证件" in context["findings"]
+
+
+def test_problem_opens_a_lead_and_the_record_is_issued_as_a_document(task: Inspection) -> None:
+    """With the cases and documents apps installed, through handoff.py (the only door to them)."""
+    from ecoenforce.cases.models import Lead
+    from ecoenforce.documents.models import IssuedDocument
+
+    failed = task.items.get(category="排放限值").code
+    submission = full_submission(task, problem_code=failed)
+    done, _ = onsite.inspection_submit(inspection=task, submission=submission, by=task.officers.first())
+    lead = Lead.objects.get(source_kind="random_inspection", source_ref=str(task.pk))
+    assert lead.entity_id == task.entity_id and lead.unit_id == task.entity.owner_unit_id
+    assert lead.facts["problems"][0]["note"] == "现场发现超标排放"
+    assert done.lead_ref == str(lead.pk)
+    document = IssuedDocument.objects.get(subject_type="inspections.inspection", subject_id=str(task.pk))
+    assert document.kind == "inspection_record" and len(document.pdf_sm3) == 64
+    assert done.record_document == str(document.pk)
+    # a replay changes nothing: one lead, one document
+    onsite.inspection_submit(inspection=task, submission=submission, by=task.officers.first())
+    assert Lead.objects.count() == 1 and IssuedDocument.objects.count() == 1

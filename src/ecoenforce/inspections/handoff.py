@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 SOURCE_RANDOM = "random_inspection"  # the registry allows [a-z][a-z0-9_.-]{0,31}
 SOURCE_ONSITE = "onsite_inspection"
+RECORD_KIND = "inspection_record"  # documents/data/kinds.yaml: 现场检查（勘察）笔录
 
 
 def register_lead_sources() -> None:
@@ -65,16 +66,26 @@ def open_lead(*, inspection: Any, problems: list[Any], by: Any) -> str:
 
 
 def issue_record(*, inspection: Any, context: dict[str, Any], by: Any) -> Any:
-    """The 现场检查（勘察）笔录 through the documents app; None when it is not installed."""
+    """The 现场检查（勘察）笔录 through the documents app (DOCX/PDF, digest, verification code); None
+    when it is not installed. Issued by the submitting officer, or a team member who may issue for
+    the inspecting unit; a retry returns the document issued the first time."""
     if not apps.is_installed("ecoenforce.documents"):
         return None
     from ecoenforce.documents.services import document_issue
+    from ecoenforce.org.permissions import can
 
+    unit = inspection.unit
+    issuers = [by, *inspection.officers.exclude(pk=by.pk)]
+    issuer = next((u for u in issuers if can(u, "documents.issue", unit)), None)
+    if issuer is None:
+        log.warning("inspection %s: no team member may issue documents for unit %s", inspection.pk, unit.pk)
+        return None
     return document_issue(
-        kind="on-site inspection record",
+        kind=RECORD_KIND,
         context=context,
-        unit=inspection.unit,
-        by=by,
+        unit=unit,
+        by=issuer,
         subject_type="inspections.inspection",
         subject_id=inspection.pk,
+        idempotency_key=f"inspection-record-{inspection.pk}",
     )

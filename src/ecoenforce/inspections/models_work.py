@@ -155,6 +155,7 @@ class Inspection(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     lead_ref = models.CharField("线索编号", max_length=64, blank=True)
+    record_document = models.CharField("现场检查笔录文书编号", max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -289,33 +289,36 @@ def _after_submit(inspection: Inspection, by: User) -> None:
                 Inspection.objects.filter(pk=inspection.pk).update(lead_ref=ref)
                 audit_record(actor=by, action="inspection.lead", target=inspection, after={"lead": ref})
             inspection.lead_ref = ref
-    handoff.issue_record(inspection=inspection, context=record_context(inspection), by=by)
+    document = handoff.issue_record(inspection=inspection, context=record_context(inspection), by=by)
+    if document is not None:
+        Inspection.objects.filter(pk=inspection.pk).update(record_document=str(document.pk))
+        inspection.record_document = str(document.pk)
 
 
 def record_context(inspection: Inspection) -> dict[str, Any]:
-    """What the 现场检查（勘察）笔录 shows: the party, the officers, each item, the result."""
+    """The 现场检查（勘察）笔录's fields (documents/data/kinds.yaml, kind inspection_record)."""
     entity = inspection.entity
+    when = timezone.localtime(inspection.inspected_at) if inspection.inspected_at else None
+    officers = "；".join(
+        f"{o.display_name}（执法证号 {'、'.join(c.number for c in o.certificates.filter(revoked=False))}）"
+        for o in inspection.officers.order_by("id")
+    )
+    party = next((s.name for s in inspection.signatures.all() if s.role == SignerRole.PARTY), "")
+    findings = inspection.summary or "见检查事项"
+    if inspection.result == InspectionResult.REFUSED:
+        findings = f"当事人拒绝、阻挠检查：{inspection.refusal_note}"
+    if inspection.certificate_shown:
+        findings += "。执法人员已出示执法证件。"
     return {
-        "entity_name": entity.name,
-        "uscc": entity.uscc,
-        "address": entity.address,
+        "inspection_time": when.strftime("%Y年%m月%d日 %H时%M分") if when else "",
+        "inspection_place": entity.address,
+        "party_name": entity.name,
         "legal_representative": entity.legal_representative,
-        "unit": inspection.unit.name,
-        "kind": inspection.get_kind_display(),
-        "inspected_at": timezone.localtime(inspection.inspected_at).strftime("%Y年%m月%d日 %H:%M")
-        if inspection.inspected_at
-        else "",
-        "officers": [
-            {"name": o.display_name, "certificates": [c.number for c in o.certificates.all()]}
-            for o in inspection.officers.all()
-        ],
-        "certificate_shown": inspection.certificate_shown,
+        "officers": officers,
+        "present_person": party,
         "items": [
-            {"category": i.category, "text": i.text, "outcome": i.get_outcome_display(), "note": i.note}
+            {"item": i.text, "result": i.get_outcome_display(), "note": i.note}
             for i in inspection.items.all()
         ],
-        "summary": inspection.summary,
-        "result": inspection.get_result_display(),
-        "refusal_note": inspection.refusal_note,
-        "partners": inspection.partners,
+        "findings": findings,
     }
