@@ -97,6 +97,7 @@ def _register_routers() -> None:
     from ecoenforce.cases.api import router as cases_router
     from ecoenforce.catalog.api import router as catalog_router
     from ecoenforce.entities.api import router as entities_router
+    from ecoenforce.inspections.api import router as inspections_router
     from ecoenforce.penalty.api import router as penalty_router
 
     api.add_router("/entities", entities_router, tags=["监管对象"])
@@ -109,6 +110,7 @@ def _register_routers() -> None:
 
     api.add_router("/statutes", statutes_router, tags=["法规库"])
     api.add_router("/cases", cases_router, tags=["案件办理"])
+    api.add_router("/inspections", inspections_router, tags=["监督检查"])
 
 
 _register_routers()

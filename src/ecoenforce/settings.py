@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ecoenforce.statutes",
     "ecoenforce.cases",
     "ecoenforce.documents",
+    "ecoenforce.inspections",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("罚款计算", "penalty:calculator", "catalog.compute_penalty"),
     ("法规库", "statutes:list", "statutes.view"),
     ("执法文书", "documents:list", "documents.view"),
+    ("监督检查", "inspections:tasks", "inspections.view"),
     ("人员与执法证", "org:people", "org.view_people"),
     ("机构管理", "org:units", "org.manage_units"),
     ("账户管理", "org:accounts", "org.manage_accounts"),

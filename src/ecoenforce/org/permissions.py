@@ -60,6 +60,15 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "documents.revoke": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
     "documents.casefile": (ACTING_ROLES, True),
     "documents.archive": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "inspections.view": (READERS, False),
+    "inspections.export": (READERS, False),
+    "inspections.configure": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "inspections.draw": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "inspections.plan": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "inspections.inspect": (frozenset({R.OFFICER, R.TEAM_LEADER}), True),
+    "inspections.positive_nominate": (EDITORS, True),
+    "inspections.positive_review": (frozenset({R.LEGAL_REVIEWER}), True),
+    "inspections.positive_approve": (frozenset({R.BUREAU_HEAD}), True),
 }
 assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
 assert not (EDITORS - ACTING_ROLES)
