@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+    "ecoenforce.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -201,3 +202,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Off-site supervision (monitoring app): measurements kept ≥ 5 years (生态环境监测条例 art 26)
+MONITORING_RETENTION_MONTHS = int(os.environ.get("MONITORING_RETENTION_MONTHS", "72"))
