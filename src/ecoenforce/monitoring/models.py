@@ -50,6 +50,9 @@ class QuarantinedDevice(models.Model):
         verbose_name = "待核实设备"
         verbose_name_plural = "待核实设备"
 
+    def __str__(self) -> str:
+        return self.mn
+
 
 class FrameStatus(models.TextChoices):
     OK = "ok", "正常"
@@ -76,6 +79,9 @@ class RawFrame(models.Model):
         verbose_name = "原始报文"
         verbose_name_plural = "原始报文"
 
+    def __str__(self) -> str:
+        return f"{self.peer} {self.received_at:%Y-%m-%d %H:%M:%S} {self.status}"
+
 
 class Period(models.TextChoices):
     RTD = "rtd", "实时"
@@ -91,7 +97,9 @@ class Measurement(models.Model):
     """
 
     pk = models.CompositePrimaryKey("point_id", "period", "pollutant", "data_time")
-    point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     period = models.CharField("周期", max_length=8, choices=Period.choices)
     pollutant = models.CharField("监测因子", max_length=24)
     data_time = models.DateTimeField("数据时间")
@@ -106,6 +114,9 @@ class Measurement(models.Model):
         verbose_name = "监测数据"
         verbose_name_plural = "监测数据"
         indexes: ClassVar = [models.Index(fields=["data_time"], name="monitoring_meas_time")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.pollutant} {self.period} {self.data_time:%Y-%m-%d %H:%M}"
 
 
 class EquipmentKind(models.TextChoices):
@@ -146,6 +157,9 @@ class PowerReading(models.Model):
             models.UniqueConstraint(fields=["meter", "reading_time"], name="power_reading_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.meter_id} {self.reading_time:%Y-%m-%d %H:%M} {self.power_kw}"
+
 
 class FieldEvent(models.Model):
     """Video and infrared alarm events from on-site systems (by API)."""
@@ -165,6 +179,9 @@ class FieldEvent(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["entity", "kind", "external_id"], name="field_event_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.external_id}"
 
 
 class AlertStatus(models.TextChoices):
@@ -187,7 +204,9 @@ class Alert(models.Model):
     owner_unit = models.ForeignKey(
         "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="责任单位"
     )
-    point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+", verbose_name="监测点")
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.CASCADE, related_name="+", verbose_name="监测点"
+    )
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+", verbose_name="监管对象")
     rule = models.CharField("规则", max_length=32)
     pollutant = models.CharField("监测因子", max_length=24, blank=True)

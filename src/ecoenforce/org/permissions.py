@@ -46,6 +46,11 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "catalog.record_penalty": (ACTING_ROLES, True),
     "catalog.confirm_parameter": (frozenset({R.LEGAL_REVIEWER}), True),
     "catalog.consistency_report": (READERS - {R.OFFICER, R.COMPLAINT_HANDLER}, False),
+    "monitoring.view": (READERS, False),
+    "monitoring.manage_devices": (EDITORS, True),
+    "monitoring.feed": (EDITORS, True),  # power readings and alarm events (API, Excel)
+    "monitoring.handle_alert": (frozenset({R.OFFICER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "monitoring.export": (READERS, False),
 }
 assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
 assert not (EDITORS - ACTING_ROLES)
