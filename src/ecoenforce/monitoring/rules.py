@@ -151,8 +151,11 @@ def zero_while_flow(values: Matrix, valid: Mask, flow: Matrix, params: dict[str,
 
 
 def missing(values: Matrix, params: dict[str, Any]) -> list[Finding]:
+    """Hours without data after the series' first value (before it, the point was not yet reporting)."""
     n = params["missing"]["min_hours"]["value"]
-    r, s, e = runs(np.isnan(values), n)
+    absent = np.isnan(values)
+    started = np.maximum.accumulate(~absent, axis=1)
+    r, s, e = runs(absent & started, n)
     return _findings("missing", r, s, e, 1)
 
 
