@@ -16,4 +16,5 @@ urlpatterns = [
     path("public/", include("ecoenforce.portal.urls")),
     path("jobs/", include("ecoenforce.worker.urls")),
     path("api/", api.urls),
+    path("monitoring/", include("ecoenforce.monitoring.urls")),
 ]

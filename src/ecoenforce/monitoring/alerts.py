@@ -86,7 +86,7 @@ def _move(alert: Alert, *, by: Any, action: str, allowed: set[str], to: str, **c
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.status not in allowed:
-            raise ValidationError(f"预警当前状态为“{locked.get_status_display()}”，不能执行此操作")
+            raise ValidationError(f"告警当前状态为“{locked.get_status_display()}”，不能执行此操作")
         before = _snapshot(locked)
         locked.status = to
         locked.handled_by = by
@@ -124,7 +124,7 @@ def alert_confirm(*, alert: Alert, by: Any) -> Alert:
 def alert_dismiss(*, alert: Alert, reason: str, by: Any) -> Alert:
     text = (reason or "").strip()
     if not text:
-        raise ValidationError({"reason": "排除预警须说明理由"})
+        raise ValidationError({"reason": "排除告警须说明理由"})
     return _move(
         alert,
         by=by,
@@ -139,7 +139,7 @@ def alert_open_lead(*, alert: Alert, by: Any) -> Alert:
     """A confirmed alert opens a lead in the cases app, citing the catalog item it points to."""
     authorize(by, "monitoring.handle_alert", alert, action="alert.open_lead")
     if alert.status != S.CONFIRMED:
-        raise ValidationError("只有已确认的预警才能转为线索")
+        raise ValidationError("只有已确认的告警才能转为线索")
     if not handoff.cases_available():
         raise ValidationError("案件线索功能尚未启用，暂不能转为线索")
     basis = rule_basis().get(alert.rule, {})

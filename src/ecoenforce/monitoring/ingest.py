@@ -20,7 +20,7 @@ from ecoenforce.monitoring import partitions
 from ecoenforce.monitoring.devices import DeviceCache, DeviceInfo, check_pw
 from ecoenforce.monitoring.hj212 import CRCError, HJ212Error, Packet, Reassembler, Tolerance, decode, encode
 from ecoenforce.monitoring.hj212.messages import PERIOD_OF_CN, UPLOAD_CNS, answer_9013, answer_9014
-from ecoenforce.monitoring.models import FrameStatus, Measurement, QuarantinedDevice, RawFrame
+from ecoenforce.monitoring.models import Device, FrameStatus, Measurement, QuarantinedDevice, RawFrame
 
 logger = logging.getLogger(__name__)
 MODBUS = Tolerance(modbus_crc=True)
@@ -64,6 +64,7 @@ class Store:
             )
             RawFrame.objects.bulk_create([_raw(item, out) for item, out in zip(items, outcomes, strict=True)])
             self._quarantine(items, outcomes)
+            self._touch_devices(items, outcomes)
         for out in outcomes:
             out.reply = _reply(out)
         return outcomes
@@ -147,6 +148,17 @@ class Store:
                 outcomes[o].status = FrameStatus.DUPLICATE
             existing.update(keys)
         return dupes
+
+    def _touch_devices(self, items: list[Received], outcomes: list[Outcome]) -> None:
+        """One UPDATE per batch: when each device was last heard from (the points list's online status)."""
+        ids = {
+            info.device_id
+            for out in outcomes
+            if out.status in (FrameStatus.OK, FrameStatus.DUPLICATE) and out.packet
+            and (info := self.devices.get(out.packet.mn)) is not None
+        }  # fmt: skip
+        if ids:
+            Device.objects.filter(pk__in=ids).update(last_seen_at=max(i.at for i in items))
 
     def _quarantine(self, items: list[Received], outcomes: list[Outcome]) -> None:
         seen: dict[str, tuple[str, Received]] = {}

@@ -227,8 +227,8 @@ class Alert(models.Model):
     )
 
     class Meta:
-        verbose_name = "预警"
-        verbose_name_plural = "预警"
+        verbose_name = "告警"
+        verbose_name_plural = "告警"
         ordering: ClassVar = ["-window_start", "-id"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["rule", "point", "pollutant", "window_start"], name="alert_dedup")

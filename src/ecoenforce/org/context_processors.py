@@ -13,6 +13,7 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("监管对象", "entities:list", "entities.view"),
     ("执法事项", "catalog:browse", "catalog.view"),
     ("罚款计算", "penalty:calculator", "catalog.compute_penalty"),
+    ("在线监控", "monitoring:points", "monitoring.view"),
     ("人员与执法证", "org:people", "org.view_people"),
     ("机构管理", "org:units", "org.manage_units"),
     ("账户管理", "org:accounts", "org.manage_accounts"),
