@@ -99,6 +99,9 @@ def _register_routers() -> None:
     api.add_router("/entities", entities_router, tags=["监管对象"])
     api.add_router("/catalog", catalog_router, tags=["执法事项清单"])
     api.add_router("/penalty", penalty_router, tags=["罚款计算"])
+    from ecoenforce.monitoring.api import router as monitoring_router
+
+    api.add_router("/monitoring", monitoring_router, tags=["在线监控"])
 
 
 _register_routers()
