@@ -27,7 +27,7 @@ demo: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_seed --if-empty
 	$(PY) manage.py catalog_load_starter --if-empty
-	$(PY) manage.py hj212_simulate --demo --points 100 --days 3
+	$(PY) manage.py hj212_simulate --demo --points 100 --days 2
 	$(PY) manage.py demo_logins
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh gunicorn
 

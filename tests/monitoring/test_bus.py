@@ -34,7 +34,7 @@ def _nats_up() -> bool:
 
 
 if not _nats_up():
-    pytestmark = [pytestmark, pytest.mark.skip(reason="NATS not running at 127.0.0.1:4222 (.ci/run starts it)")]
+    pytestmark = [pytestmark, pytest.mark.skip(reason="NATS not running at 127.0.0.1:4222")]
 
 
 def _receiver(stream: str) -> tuple[Any, Any, int, threading.Thread]:
