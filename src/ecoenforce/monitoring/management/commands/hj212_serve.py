@@ -34,9 +34,13 @@ class Command(BaseCommand):
             idle_timeout=opts["idle_timeout"], first_connection=not opts["no_first_connection"],
             health_port=opts["health_port"],
         )  # fmt: skip
-        asyncio.run(self._main(config, opts["bus"], opts["stream"]))
+        store = None
+        if not opts["bus"]:
+            store = Store()
+            store.devices.load()  # before the event loop: the ORM is synchronous
+        asyncio.run(self._main(config, opts["bus"], opts["stream"], store))
 
-    async def _main(self, config: ServerConfig, bus: str, stream: str) -> None:
+    async def _main(self, config: ServerConfig, bus: str, stream: str, store: Store | None) -> None:
         metrics = Metrics()
         sink: Sink
         if bus:
@@ -44,8 +48,7 @@ class Command(BaseCommand):
 
             sink = await BusSink.connect(bus, stream=stream)
         else:
-            store = Store()
-            store.devices.load()
+            assert store is not None
             sink = Batcher(store.store_batch, metrics, on_close=connections.close_all)
         server = IngestServer(config, sink, metrics)
 
