@@ -41,7 +41,8 @@ from ecoenforce.monitoring.models import Device
 from ecoenforce.monitoring.devices import hash_pw
 from stdnum.cn import uscc
 n = {n}
-unit = Unit.objects.first() or unit_create(by=None, name="基准测试局", level=UnitLevel.CITY, division_code="131000", parent=None)
+unit = Unit.objects.first() or unit_create(
+    by=None, name="基准测试局", level=UnitLevel.CITY, division_code="131000", parent=None)
 def code(i):
     base = "91131000MA" + format(i, "07d")
     return base + uscc.calc_check_digit(base)
