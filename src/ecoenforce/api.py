@@ -111,6 +111,8 @@ def _register_routers() -> None:
     api.add_router("/statutes", statutes_router, tags=["法规库"])
     api.add_router("/cases", cases_router, tags=["案件办理"])
     api.add_router("/inspections", inspections_router, tags=["监督检查"])
+    from ecoenforce.monitoring.api import router as monitoring_router
+    api.add_router("/monitoring", monitoring_router, tags=["在线监控"])
 
 
 _register_routers()

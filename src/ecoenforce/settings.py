@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ecoenforce.cases",
     "ecoenforce.documents",
     "ecoenforce.inspections",
+    "ecoenforce.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -209,3 +210,5 @@ LOGGING = {
 
 # The address printed under the QR code of every issued document (the public verification page).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Off-site supervision (monitoring app): measurements kept ≥ 5 years (生态环境监测条例 art 26)
+MONITORING_RETENTION_MONTHS = int(os.environ.get("MONITORING_RETENTION_MONTHS", "72"))

@@ -23,4 +23,5 @@ urlpatterns = [
     path("cases/", include("ecoenforce.cases.urls")),
     path("inspections/", include("ecoenforce.inspections.urls")),
     path("api/", api.urls),
+    path("monitoring/", include("ecoenforce.monitoring.urls")),
 ]

@@ -17,6 +17,7 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("法规库", "statutes:list", "statutes.view"),
     ("执法文书", "documents:list", "documents.view"),
     ("监督检查", "inspections:tasks", "inspections.view"),
+    ("在线监控", "monitoring:points", "monitoring.view"),
     ("人员与执法证", "org:people", "org.view_people"),
     ("机构管理", "org:units", "org.manage_units"),
     ("账户管理", "org:accounts", "org.manage_accounts"),

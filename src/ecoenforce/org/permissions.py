@@ -69,6 +69,11 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "inspections.positive_nominate": (EDITORS, True),
     "inspections.positive_review": (frozenset({R.LEGAL_REVIEWER}), True),
     "inspections.positive_approve": (frozenset({R.BUREAU_HEAD}), True),
+    "monitoring.view": (READERS, False),
+    "monitoring.manage_devices": (EDITORS, True),
+    "monitoring.feed": (EDITORS, True),  # power readings and alarm events (API, Excel)
+    "monitoring.handle_alert": (frozenset({R.OFFICER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "monitoring.export": (READERS, False),
 }
 assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
 assert not (EDITORS - ACTING_ROLES)
