@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from ecoenforce.audit import chain
+from ecoenforce.audit import chain, guard
 from ecoenforce.audit.context import AuditContext, reset_context, set_context
 from ecoenforce.audit.models import AuditEvent, AuditHead, Outcome
 from ecoenforce.audit.services import audit_record
@@ -129,11 +129,15 @@ class Tamper:
 
 @pytest.fixture
 def tamper(db: Any) -> Tamper:
-    """On PostgreSQL the trigger is switched off first, as the table's owner could (rolled back
-    with the test's transaction)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
+    """The append-only guard is switched off first, as the tables' owner could (rolled back with
+    the test's transaction)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("RESET ROLE")  # the owner, not the application role
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cur.execute("ALTER TABLE audit_audithead DISABLE TRIGGER USER")
+        else:
+            guard.sqlite_drop(cur)  # DDL is transactional in SQLite: rolled back with the test
     return Tamper()
 
 

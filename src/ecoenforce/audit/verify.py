@@ -86,6 +86,9 @@ def verify_chain(
     else:
         result = _verify_python(from_seq, head_seq, start_prev, chunk or ROWS_CHUNK, using)
     brk = result.first_break or _head_break(result, head_seq, head_digest, max_seq)
+    late = time_break(from_seq, head_seq, using=using)
+    if late is not None and (brk is None or late.seq < brk.seq):
+        brk = late
     return ChainReport(
         checked=result.checked,
         last_seq=result.last_seq,
@@ -98,6 +101,50 @@ def verify_chain(
         first_break=brk,
         rechecked=result.rechecked,
     )
+
+
+def tolerance_seconds() -> float:
+    from django.conf import settings
+
+    return float(getattr(settings, "AUDIT_CLOCK_TOLERANCE_SECONDS", 2.0))
+
+
+# The first event whose time lies more than the tolerance before the previous event's.
+_BACKWARDS_SQL = {
+    "postgresql": (
+        "SELECT seq, EXTRACT(EPOCH FROM (before - occurred_at)) FROM ("
+        " SELECT seq, occurred_at, lag(occurred_at) OVER (ORDER BY seq) AS before"
+        " FROM audit_auditevent WHERE seq BETWEEN %s AND %s) t"
+        " WHERE occurred_at < before - make_interval(secs => %s) ORDER BY seq LIMIT 1"
+    ),
+    "sqlite": (
+        "SELECT seq, (julianday(before) - julianday(occurred_at)) * 86400.0 FROM ("
+        " SELECT seq, occurred_at, lag(occurred_at) OVER (ORDER BY seq) AS before"
+        " FROM audit_auditevent WHERE seq BETWEEN %s AND %s) t"
+        " WHERE (julianday(before) - julianday(occurred_at)) * 86400.0 > %s ORDER BY seq LIMIT 1"
+    ),
+}
+
+
+def time_break(first: int, last: int, *, using: str = "default") -> chain.Break | None:
+    """Event times must not run backwards along the chain by more than AUDIT_CLOCK_TOLERANCE_SECONDS.
+
+    seq is taken under the head's row lock and the time right after it, so only a clock stepped
+    back (or a forged time) makes a later event earlier; the tolerance absorbs NTP slews.
+    """
+    conn = connections[using]
+    sql = _BACKWARDS_SQL.get(conn.vendor)
+    if sql is None or last < first:
+        return None
+    tolerance = tolerance_seconds()
+    with conn.cursor() as cur:
+        cur.execute(sql, [max(1, first - 1), last, tolerance])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    seconds = float(row[1])
+    problem = f"time runs backwards: {seconds:.3f} s before the previous event (tolerance {tolerance:g} s)"
+    return chain.Break(int(row[0]), problem)
 
 
 def _head_break(

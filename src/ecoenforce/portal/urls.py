@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ecoenforce.portal import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("catalog/<int:unit_id>/history/", views.catalog_history, name="catalog-history"),
     path("catalog/<int:unit_id>/versions/<int:pk>/", views.catalog_version, name="catalog-version"),
     path("catalog/<int:unit_id>/items/<str:code>/", views.catalog_item, name="catalog-item"),
+    path("audit/checkpoints/", include("ecoenforce.audit.public_urls")),
 ]
