@@ -145,3 +145,39 @@ def tamper(db: Any) -> Tamper:
 def committed(transactional_db: Any) -> None:
     """Committed data, which worker processes can see. tests/conftest.py's _audit_flushable empties
     the audit table before Django's flush (the trigger refuses TRUNCATE while events exist)."""
+
+
+# --- on PostgreSQL the audit tests run as the application role (manage.py db_roles) -----------------
+
+
+def role_names() -> tuple[str, str]:
+    """Roles are cluster-wide: named after this test database (one per xdist worker)."""
+    base = connection.settings_dict["NAME"].lower()
+    return f"{base}_owner", f"{base}_app"
+
+
+@pytest.fixture(scope="session")
+def app_role(django_db_setup: Any, django_db_blocker: Any) -> str | None:
+    if connection.vendor != "postgresql":
+        return None
+    from django.core.management import call_command
+
+    owner, app = role_names()
+    with django_db_blocker.unblock():
+        call_command("db_roles", owner=owner, app=app, stdout=__import__("io").StringIO())
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _as_app_role(request: pytest.FixtureRequest, app_role: str | None, django_db_blocker: Any) -> Any:
+    """Every database test here runs as the application role: it owns nothing, so what the tests do
+    is what the platform can do with those grants. Tampering fixtures RESET ROLE (the owner's power)."""
+    names = set(request.fixturenames)
+    if app_role is None or not names & {"db", "transactional_db"}:
+        yield
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cur:
+        cur.execute(f"SET ROLE {connection.ops.quote_name(app_role)}")
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cur:
+        cur.execute("RESET ROLE")
