@@ -238,3 +238,23 @@ def test_a_third_party_verifies_against_the_portals_url(live_server, signer):
     assert code == 0, err
     call_command("audit_checkpoint")  # the operator signs one now
     assert len(anchoring.read_checkpoints()) == 2
+
+
+def test_the_docs_snippet_verifies_the_portals_checkpoints(client, db, signer):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "audit.md").read_text(encoding="utf-8")
+    section = doc.split("## Signed checkpoints", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)\n```", section, re.S)
+    assert code
+    namespace: dict[str, object] = {}
+    exec(compile(code.group(1), "docs/audit.md", "exec"), namespace)
+    holds = namespace["checkpoint_holds"]
+    make_events(3)
+    anchoring.checkpoint_write(force=True)
+    body = client.get("/public/audit/checkpoints/").json()
+    published, key = body["checkpoints"][0], body["public_keys"][0]["public_key"]
+    assert holds(published, key)  # type: ignore[operator]
+    assert not holds({**published, "digest": "f" * 64}, key)  # type: ignore[operator]
+    assert not holds({**published, "seq": published["seq"] + 1}, key)  # type: ignore[operator]
