@@ -95,7 +95,7 @@ def _doc_tables(section: str) -> list[list[tuple[int, str]]]:
     for block in re.findall(r"\| # \| length \| text \|\n\|[-|]+\|\n((?:\|.*\|\n)+)", section):
         rows = []
         for line in block.splitlines():
-            _, number, length, text, _ = (cell.strip() for cell in line.split("|"))
+            _, _number, length, text, _ = (cell.strip() for cell in line.split("|"))
             if text == "(empty)":
                 value = ""
             elif text.startswith("64 × `"):

@@ -307,7 +307,11 @@ def test_a_verify_result_is_only_for_its_auditor(world, acts):
 
 def test_the_pages_carry_no_inline_script_or_style(world, acts):
     client = client_for(world.user("city", "auditadmin"))
-    for response in (client.get(LIST), client.get(detail(acts["a_officer"].seq)), _verify_in_the_worker(client)):
+    for response in (
+        client.get(LIST),
+        client.get(detail(acts["a_officer"].seq)),
+        _verify_in_the_worker(client),
+    ):
         page = response.content.decode()
         assert "<script>" not in page and "style=" not in page and "onclick" not in page
 
