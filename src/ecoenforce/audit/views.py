@@ -152,7 +152,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     """Start the verification in the background worker; its progress page links to the result."""
     authorize(request.user, "audit.view", action="audit.verify")
     job = job_start(kind="audit.verify", title="校验审计链", by=request.user)
-    verify_task.enqueue(str(job.pk), int(request.user.pk))
+    verify_task.enqueue(str(job.pk), request.user.pk or 0)
     return redirect(job_url(job))
 
 
