@@ -16,7 +16,7 @@ def checkpoint_task() -> int | None:
 
 @task()
 def verify_task(job_id: str, user_id: int) -> None:
-    """ "立即校验审计链" from the audit page: the whole chain and the platform's checkpoints, in the worker."""
+    """立即校验审计链 from the audit page: the whole chain and the signed checkpoints."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.urls import reverse
