@@ -213,3 +213,6 @@ AUDIT_CHECKPOINT_MINUTES = float(os.environ.get("AUDIT_CHECKPOINT_MINUTES", "10"
 AUDIT_CHECKPOINT_EVENTS = int(os.environ.get("AUDIT_CHECKPOINT_EVENTS", "1000"))
 # Event times may run backwards along the chain by at most this much (clock steps between web workers).
 AUDIT_CLOCK_TOLERANCE_SECONDS = float(os.environ.get("AUDIT_CLOCK_TOLERANCE_SECONDS", "2"))
+
+# API tokens expire this many days after issue (they also die with deactivation and any admin role).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "180"))
