@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from ecoenforce.cases import public_views as case_public
 from ecoenforce.portal import views
@@ -13,4 +13,5 @@ urlpatterns = [
     path("catalog/<int:unit_id>/items/<str:code>/", views.catalog_item, name="catalog-item"),
     path("decisions/", case_public.decisions, name="decisions"),
     path("decisions/<int:pk>/", case_public.decision, name="decision"),
+    path("audit/checkpoints/", include("ecoenforce.audit.public_urls")),
 ]
