@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+    "ecoenforce.complaints",
+    "ecoenforce.enterprise",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,11 @@ urlpatterns = [
     path("catalog/penalty/", include("ecoenforce.catalog.penalty_urls")),
     path("catalog/", include("ecoenforce.catalog.urls")),
     path("org/", include("ecoenforce.org.manage_urls")),
+    path("public/complaints/", include("ecoenforce.complaints.public_urls")),
+    path("public/enterprise/", include("ecoenforce.enterprise.public_urls")),
     path("public/", include("ecoenforce.portal.urls")),
     path("jobs/", include("ecoenforce.worker.urls")),
+    path("complaints/", include("ecoenforce.complaints.urls")),
+    path("enterprise/", include("ecoenforce.enterprise.urls")),
     path("api/", api.urls),
 ]
