@@ -22,8 +22,13 @@ def solve(html: str) -> dict[str, str]:
 
 
 def public_form(**over: Any) -> dict[str, Any]:
-    data = {"category": "air", "description": "夜间工厂烟囱冒黑烟，气味刺鼻，持续两小时以上。",
-            "address": "固安县工业园区东路18号", "division_code": "131022", "anonymous": "on"}
+    data = {
+        "category": "air",
+        "description": "夜间工厂烟囱冒黑烟，气味刺鼻，持续两小时以上。",
+        "address": "固安县工业园区东路18号",
+        "division_code": "131022",
+        "anonymous": "on",
+    }
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}
 

@@ -17,8 +17,13 @@ from ecoenforce.org.permissions import Refused
 
 
 def _new(world: Any, code: str = "131022", **over: Any) -> tuple[Complaint, str]:
-    fields = {"channel": Channel.PORTAL, "category": "water", "description": "河道排污，水体发黑发臭。",
-              "address": "固安镇南关桥", "division_code": code}
+    fields = {
+        "channel": Channel.PORTAL,
+        "category": "water",
+        "description": "河道排污，水体发黑发臭。",
+        "address": "固安镇南关桥",
+        "division_code": code,
+    }
     fields.update(over)
     return services.complaint_submit(**fields)
 
@@ -27,8 +32,12 @@ def _handled(world: Any, finding: str = "violation", **over: Any) -> Complaint:
     c, _ = _new(world, **over)
     handler = world.user("county_a", "complaint_handler")
     services.complaint_dispatch(complaint=c, unit=world.units["county_a"], by=handler)
-    services.complaint_verify(complaint=c, finding=finding, verification="现场检查发现暗管排放。",
-                              by=world.user("county_a", "officer"))
+    services.complaint_verify(
+        complaint=c,
+        finding=finding,
+        verification="现场检查发现暗管排放。",
+        by=world.user("county_a", "officer"),
+    )
     services.complaint_reply(complaint=c, reply="经查属实，已立案查处。", by=handler)
     return c
 
@@ -40,13 +49,22 @@ def test_the_whole_flow_with_reopening_when_unsatisfied(world: Any) -> None:
     assert c.status == Status.DISPATCHED and c.reopen_count == 1
     with pytest.raises(ValidationError):
         services.complaint_rate(complaint=c, satisfaction="satisfied")  # not replied again yet
-    services.complaint_verify(complaint=c, finding="violation", verification="复查：已封堵暗管。",
-                              by=world.user("county_a", "officer"))
-    services.complaint_reply(complaint=c, reply="已责令改正并处罚。", by=world.user("county_a", "complaint_handler"))
+    services.complaint_verify(
+        complaint=c,
+        finding="violation",
+        verification="复查：已封堵暗管。",
+        by=world.user("county_a", "officer"),
+    )
+    services.complaint_reply(
+        complaint=c, reply="已责令改正并处罚。", by=world.user("county_a", "complaint_handler")
+    )
     services.complaint_rate(complaint=c, satisfaction="satisfied")
     assert c.status == Status.CLOSED and c.closed_at is not None
-    actions = list(AuditEvent.objects.filter(target_id=str(c.pk), target_type="complaints.complaint")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(c.pk), target_type="complaints.complaint").values_list(
+            "action", flat=True
+        )
+    )
     assert actions.count("complaints.verify") == 2 and "complaints.rate" in actions
 
 
@@ -54,7 +72,7 @@ def test_figures_like_seed_004_come_from_the_data(world: Any) -> None:
     for _ in range(3):
         c = _handled(world)
         services.complaint_rate(complaint=c, satisfaction="satisfied")
-    open_one, _ = _new(world)
+    _new(world)  # one still open
     f = selectors.figures(Complaint.objects.all())
     assert (f.handled, f.closed, f.rated, f.satisfied) == (4, 3, 3, 3)
     assert f.closed_pct == "75%" and f.satisfied_pct == "100%"
@@ -70,12 +88,23 @@ def test_duplicates_are_merged_with_a_link_never_lost(world: Any) -> None:
     services.complaint_merge(duplicate=second, primary=first, by=handler)
     assert Complaint.objects.count() == 2 and second.merged_into == first and second.status == Status.MERGED
     services.complaint_dispatch(complaint=first, unit=world.units["county_a"], by=handler)
-    services.complaint_verify(complaint=first, finding="no_violation", verification="未发现。",
-                              by=world.user("county_a", "officer"))
+    services.complaint_verify(
+        complaint=first, finding="no_violation", verification="未发现。", by=world.user("county_a", "officer")
+    )
     services.complaint_reply(complaint=first, reply="经查未发现排污。", by=handler)
     page = Client().post("/public/complaints/track/", {"code": code}).content.decode()
     assert "经查未发现排污。" in page and "合并办理" in page
     assert selectors.figures(Complaint.objects.all()).handled == 1
+
+
+def test_a_second_report_of_the_same_point_is_offered_for_merging(world: Any) -> None:
+    from decimal import Decimal
+
+    first, _ = _new(world, address="", latitude=Decimal("39.430000"), longitude=Decimal("116.320000"))
+    near, _ = _new(world, address="", latitude=Decimal("39.431000"), longitude=Decimal("116.321000"))
+    far, _ = _new(world, address="", latitude=Decimal("39.530000"), longitude=Decimal("116.320000"))
+    assert list(selectors.duplicate_candidates(near)) == [first]
+    assert first not in selectors.duplicate_candidates(far)
 
 
 def test_transfers_from_12345_are_registered_once(world: Any) -> None:
@@ -94,7 +123,10 @@ def test_identity_only_for_roles_that_need_it_and_every_view_audited(world: Any)
         identity_reveal(complaint=c, by=world.user("county_a", "officer"), purpose="好奇")
     with pytest.raises(Refused):  # a handler of another county
         identity_reveal(complaint=c, by=world.user("county_b", "complaint_handler"), purpose="核实")
-    assert identity_reveal(complaint=c, by=world.user("county_a", "complaint_handler"), purpose="回访")["name"] == "赵敏"
+    assert (
+        identity_reveal(complaint=c, by=world.user("county_a", "complaint_handler"), purpose="回访")["name"]
+        == "赵敏"
+    )
     assert AuditEvent.objects.filter(action="complaints.view_identity", outcome="ok").count() == 1
     client = Client()
     client.force_login(world.user("county_a", "complaint_handler"))
@@ -125,10 +157,19 @@ def test_pages_walk_the_flow(world: Any) -> None:
     handler, officer = Client(), Client()
     handler.force_login(world.user("county_a", "complaint_handler"))
     officer.force_login(world.user("county_a", "officer"))
-    assert handler.post(f"/complaints/{c.pk}/dispatch/", {"unit": world.units["county_a"].pk}).status_code == 302
+    assert (
+        handler.post(f"/complaints/{c.pk}/dispatch/", {"unit": world.units["county_a"].pk}).status_code == 302
+    )
     bad = officer.post(f"/complaints/{c.pk}/verify/", {"finding": "violation", "verification": ""})
-    assert bad.status_code == 400 and "必填" in bad.content.decode() or "这个字段是必填项" in bad.content.decode()
-    assert officer.post(f"/complaints/{c.pk}/verify/", {"finding": "violation", "verification": "属实"}).status_code == 302
+    assert (
+        bad.status_code == 400 and "必填" in bad.content.decode()
+    ) or "这个字段是必填项" in bad.content.decode()
+    assert (
+        officer.post(
+            f"/complaints/{c.pk}/verify/", {"finding": "violation", "verification": "属实"}
+        ).status_code
+        == 302
+    )
     assert handler.post(f"/complaints/{c.pk}/reply/", {"reply": "已查处"}).status_code == 302
     assert handler.post(f"/complaints/{c.pk}/extend/", {"days": 31, "reason": "复杂"}).status_code == 400
     c.refresh_from_db()
@@ -140,17 +181,20 @@ def test_rewards_proposed_approved_by_the_rules_approver_paid_and_notified(world
     handler = world.user("county_a", "complaint_handler")
     with pytest.raises(ValidationError, match="不符合奖励条件"):
         reward_services.reward_propose(complaint=c, tier="case_penalty", facts={"proven": True}, by=handler)
-    d = reward_services.reward_propose(complaint=c, tier="case_penalty", facts={"proven": True, "not_staff": True},
-                                       by=handler)
+    d = reward_services.reward_propose(
+        complaint=c, tier="case_penalty", facts={"proven": True, "not_staff": True}, by=handler
+    )
     assert d.amount == 1000 and "环办执法〔2020〕8号" in d.basis
     with pytest.raises(Refused):
         reward_services.reward_approve(decision=d, approve=True, by=world.user("county_a", "team_leader"))
     reward_services.reward_approve(decision=d, approve=True, by=world.user("county_a", "bureau_head"))
     reward_services.reward_pay(decision=d, payment_ref="JL-2026-001", by=handler)
     assert d.state == "paid"
-    assert set(AuditEvent.objects.filter(action__startswith="complaints.reward").values_list("action", flat=True)) == {
-        "complaints.reward_propose", "complaints.reward_approve", "complaints.reward_pay"}
+    assert set(
+        AuditEvent.objects.filter(action__startswith="complaints.reward").values_list("action", flat=True)
+    ) == {"complaints.reward_propose", "complaints.reward_approve", "complaints.reward_pay"}
     anonymous = _handled(world)
     with pytest.raises(ValidationError, match="实名举报"):
-        reward_services.reward_propose(complaint=anonymous, tier="general",
-                                       facts={"proven": True, "not_staff": True}, by=handler)
+        reward_services.reward_propose(
+            complaint=anonymous, tier="general", facts={"proven": True, "not_staff": True}, by=handler
+        )

@@ -13,8 +13,9 @@ from ecoenforce.complaints.models import Complaint, IntakeHit, Status
 from tests.complaints.conftest import JPEG, public_form, solve
 
 
-def test_public_files_anonymously_with_a_photo_and_reads_progress_with_the_code(world: Any, submit: Any,
-                                                                                 tmp_path: Any, settings: Any) -> None:
+def test_public_files_anonymously_with_a_photo_and_reads_progress_with_the_code(
+    world: Any, submit: Any, tmp_path: Any, settings: Any
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     response, code = submit(files=[SimpleUploadedFile("p.jpg", JPEG, "image/jpeg")])
     assert response.status_code == 200 and len(code) >= 32  # 192 bits
@@ -38,8 +39,13 @@ def test_random_codes_find_nothing_and_lookups_are_rate_limited(world: Any) -> N
     client = Client()
     response = client.post("/public/complaints/track/", {"code": "A" * 32})
     assert response.status_code == 404 and "未找到" in response.content.decode()
-    statuses = [client.post("/public/complaints/track/", {"code": f"{i:032d}"}).status_code for i in range(35)]
-    assert statuses[-1] == 429 and "过于频繁" in client.post("/public/complaints/track/", {"code": "x" * 32}).content.decode()
+    statuses = [
+        client.post("/public/complaints/track/", {"code": f"{i:032d}"}).status_code for i in range(35)
+    ]
+    assert (
+        statuses[-1] == 429
+        and "过于频繁" in client.post("/public/complaints/track/", {"code": "x" * 32}).content.decode()
+    )
 
 
 def test_floods_from_one_device_are_refused_and_nothing_half_written(world: Any, submit: Any) -> None:
@@ -61,7 +67,11 @@ def test_wrong_answer_replay_and_half_filled_forms_keep_what_was_typed(world: An
     assert "夜间工厂烟囱冒黑烟" in wrong.content.decode()  # nothing lost
     half = client.post("/public/complaints/", {**public_form(description="", anonymous=None), **answer})
     text = half.content.decode()
-    assert half.status_code == 400 and "实名举报请填写姓名和联系电话" in text and "固安县工业园区东路18号" in text
+    assert (
+        half.status_code == 400
+        and "实名举报请填写姓名和联系电话" in text
+        and "固安县工业园区东路18号" in text
+    )
     ok = client.post("/public/complaints/", {**public_form(), **answer})
     assert ok.status_code == 200 and Complaint.objects.count() == 1
     other = Client()  # the replay from another device, so the device limit is not what refuses it
@@ -71,9 +81,13 @@ def test_wrong_answer_replay_and_half_filled_forms_keep_what_was_typed(world: An
     assert Complaint.objects.count() == 1
 
 
-def test_non_media_and_oversized_uploads_are_refused(world: Any, submit: Any, settings: Any, tmp_path: Any) -> None:
+def test_non_media_and_oversized_uploads_are_refused(
+    world: Any, submit: Any, settings: Any, tmp_path: Any
+) -> None:
     settings.MEDIA_ROOT = tmp_path
-    response, code = submit(files=[SimpleUploadedFile("x.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg")])
+    response, code = submit(
+        files=[SimpleUploadedFile("x.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg")]
+    )
     assert code == "" and "只能上传照片" in response.content.decode()
     big = b"\xff\xd8\xff\xe0" + b"\x00" * (10 * 1024 * 1024 + 1)
     response, code = submit(files=[SimpleUploadedFile("big.jpg", big, "image/jpeg")])

@@ -60,7 +60,8 @@ def test_reward_rule_by_unit_eligibility_tiers_and_caps() -> None:
     assert rule is not None and rule.division_code == "131000" and rule.approver_role == "bureau_head"
     assert rewards.unmet(rule, {"real_name": True, "proven": True, "not_staff": True}) == []
     assert rewards.unmet(rule, {"real_name": False, "proven": True, "not_staff": True}) == [
-        "实名举报，且能够联系到举报人"]
+        "实名举报，且能够联系到举报人"
+    ]
     assert rewards.amount(rule, "case_penalty", Decimal("0")) == Decimal("1000")
     assert rewards.amount(rule, "major", Decimal("29000")) == Decimal("1000")  # the yearly cap
     assert rewards.rule_for(["440300"], date(2026, 9, 1)) is None

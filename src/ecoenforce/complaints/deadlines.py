@@ -31,8 +31,13 @@ def _rule(row: dict[str, Any]) -> DeadlineRule:
     if row.get("working_days"):
         raise ValueError(f"deadline {row['key']}: working-day rules are not supported")
     return DeadlineRule(
-        key=str(row["key"]), label=str(row["label"]), days=int(row["days"]), source=str(row["source"]),
-        quote=str(row["quote"]), in_force_from=row["in_force_from"], in_force_to=row.get("in_force_to"),
+        key=str(row["key"]),
+        label=str(row["label"]),
+        days=int(row["days"]),
+        source=str(row["source"]),
+        quote=str(row["quote"]),
+        in_force_from=row["in_force_from"],
+        in_force_to=row.get("in_force_to"),
     )
 
 

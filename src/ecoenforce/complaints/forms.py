@@ -44,7 +44,10 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,video/mp4,video/quicktime"}))
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,video/mp4,video/quicktime"}),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
@@ -56,27 +59,54 @@ class MultipleFileField(forms.FileField):
 
 class ComplaintForm(Styled):
     category = forms.ChoiceField(label="举报类别", choices=[("", "请选择"), *Category.choices])
-    description = forms.CharField(label="举报内容（时间、地点、单位、污染情况）", max_length=4000, min_length=10,
-                                  widget=forms.Textarea(attrs={"rows": 5}), validators=[no_nul],
-                                  error_messages={"min_length": "请至少写10个字，说明时间、地点和情况"})
-    address = forms.CharField(label="地点（地址或参照物）", max_length=300, required=False, validators=[no_nul])
+    description = forms.CharField(
+        label="举报内容（时间、地点、单位、污染情况）",
+        max_length=4000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[no_nul],
+        error_messages={"min_length": "请至少写10个字，说明时间、地点和情况"},
+    )
+    address = forms.CharField(
+        label="地点（地址或参照物）", max_length=300, required=False, validators=[no_nul]
+    )
     division_code = forms.ChoiceField(label="所在区县", required=False)
-    latitude = forms.DecimalField(label="纬度", max_digits=9, decimal_places=6, required=False,
-                                  min_value=3, max_value=54, widget=forms.HiddenInput)
-    longitude = forms.DecimalField(label="经度", max_digits=9, decimal_places=6, required=False,
-                                   min_value=73, max_value=136, widget=forms.HiddenInput)
+    latitude = forms.DecimalField(
+        label="纬度",
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=3,
+        max_value=54,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        label="经度",
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=73,
+        max_value=136,
+        widget=forms.HiddenInput,
+    )
     anonymous = forms.BooleanField(label="匿名举报（不留姓名和联系方式，凭查询码查询结果）", required=False)
     name = forms.CharField(label="姓名", max_length=50, required=False, validators=[no_nul])
-    phone = forms.RegexField(label="联系电话", regex=r"^[0-9+\- ]{7,20}$", required=False,
-                             error_messages={"invalid": "请填写有效的电话号码"})
-    attachments = MultipleFileField(label=f"照片或视频（最多{MAX_FILES}个，照片≤10MB，视频≤50MB）", required=False)
+    phone = forms.RegexField(
+        label="联系电话",
+        regex=r"^[0-9+\- ]{7,20}$",
+        required=False,
+        error_messages={"invalid": "请填写有效的电话号码"},
+    )
+    attachments = MultipleFileField(
+        label=f"照片或视频（最多{MAX_FILES}个，照片≤10MB，视频≤50MB）", required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["division_code"].choices = [("", "请选择（或在地图上点选）"), *district_choices()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("anonymous") and not (data.get("name") and data.get("phone")):
             self.add_error("name", "实名举报请填写姓名和联系电话；不愿留名请勾选“匿名举报”")
         if not data.get("address") and data.get("latitude") is None:
@@ -90,22 +120,36 @@ class PublicComplaintForm(ComplaintForm):
 
 
 class HandlerComplaintForm(ComplaintForm):
-    channel = forms.ChoiceField(label="来源渠道", choices=[c for c in Channel.choices if c[0] != Channel.PORTAL])
-    external_ref = forms.CharField(label="转办单号（12345/12369）", max_length=64, required=False, validators=[no_nul])
-    field_order = ["channel", "external_ref"]
+    channel = forms.ChoiceField(
+        label="来源渠道", choices=[c for c in Channel.choices if c[0] != Channel.PORTAL]
+    )
+    external_ref = forms.CharField(
+        label="转办单号（12345/12369）", max_length=64, required=False, validators=[no_nul]
+    )
+    field_order = ("channel", "external_ref")
 
 
 class LookupForm(Styled):
-    code = forms.CharField(label="查询码", max_length=64, min_length=20,
-                           error_messages={"min_length": "查询码不正确", "required": "请输入查询码"})
+    code = forms.CharField(
+        label="查询码",
+        max_length=64,
+        min_length=20,
+        error_messages={"min_length": "查询码不正确", "required": "请输入查询码"},
+    )
 
 
 class RateForm(Styled):
     code = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    satisfaction = forms.ChoiceField(label="您对处理结果是否满意", choices=Satisfaction.choices,
-                                     widget=forms.RadioSelect)
-    note = forms.CharField(label="意见（可不填）", max_length=500, required=False, validators=[no_nul],
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    satisfaction = forms.ChoiceField(
+        label="您对处理结果是否满意", choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="意见（可不填）",
+        max_length=500,
+        required=False,
+        validators=[no_nul],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DispatchForm(Styled):
@@ -119,13 +163,18 @@ class DispatchForm(Styled):
 
 class VerifyForm(Styled):
     finding = forms.ChoiceField(label="核查结论", choices=[("", "请选择"), *Finding.choices])
-    verification = forms.CharField(label="现场核查情况", max_length=4000, validators=[no_nul],
-                                   widget=forms.Textarea(attrs={"rows": 4}))
+    verification = forms.CharField(
+        label="现场核查情况", max_length=4000, validators=[no_nul], widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ReplyForm(Styled):
-    reply = forms.CharField(label="答复内容（将告知举报人，请勿写入举报人信息）", max_length=4000, validators=[no_nul],
-                            widget=forms.Textarea(attrs={"rows": 4}))
+    reply = forms.CharField(
+        label="答复内容（将告知举报人，请勿写入举报人信息）",
+        max_length=4000,
+        validators=[no_nul],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class ExtendForm(Styled):
@@ -140,8 +189,9 @@ class MergeForm(Styled):
 class RewardProposeForm(Styled):
     tier = forms.ChoiceField(label="奖励档次")
     proven = forms.BooleanField(label="举报事项经查证属实，存在生态环境违法行为", required=False)
-    not_staff = forms.BooleanField(label="举报人不是负有生态环境监管职责的工作人员或者被举报单位的直接责任人",
-                                   required=False)
+    not_staff = forms.BooleanField(
+        label="举报人不是负有生态环境监管职责的工作人员或者被举报单位的直接责任人", required=False
+    )
 
     def __init__(self, *args: Any, tiers: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,7 +199,9 @@ class RewardProposeForm(Styled):
 
 
 class RewardApproveForm(Styled):
-    approve = forms.TypedChoiceField(label="审批", choices=[("1", "批准"), ("0", "不批准")], coerce=lambda v: v == "1")
+    approve = forms.TypedChoiceField(
+        label="审批", choices=[("1", "批准"), ("0", "不批准")], coerce=lambda v: v == "1"
+    )
     note = forms.CharField(label="审批意见", max_length=300, required=False, validators=[no_nul])
 
 

@@ -46,9 +46,13 @@ def open_lead(complaint: Any, *, by: Any) -> str:
     from ecoenforce.cases.services import lead_open  # type: ignore[import-not-found,unused-ignore]
 
     lead = lead_open(
-        unit=complaint.unit, entity=complaint.entity, source_kind="complaint", source_ref=complaint.number,
+        unit=complaint.unit,
+        entity=complaint.entity,
+        source_kind="complaint",
+        source_ref=complaint.number,
         summary=f"投诉举报{complaint.number}：{complaint.get_category_display()}",
-        facts=complaint.verification, by=by,
+        facts=complaint.verification,
+        by=by,
     )
     return str(getattr(lead, "number", "") or lead.pk)
 

@@ -61,5 +61,7 @@ def identity_reveal(*, complaint: Complaint, by: Any, purpose: str) -> dict[str,
     if complaint.anonymous or not complaint.identity_sealed:
         return {}
     data = sealing.unseal(_key(), complaint.identity_sealed, bound_to=_bound(complaint))
-    audit_record(action="complaints.view_identity", target=complaint, reason=purpose[:200] or "查看举报人信息")
+    audit_record(
+        action="complaints.view_identity", target=complaint, reason=purpose[:200] or "查看举报人信息"
+    )
     return data

@@ -74,27 +74,63 @@ class Complaint(models.Model):
     description = models.TextField("举报内容", max_length=4000, validators=[no_nul])
     address = models.CharField("地点", max_length=300, blank=True, validators=[no_nul])
     division_code = models.CharField("行政区划", max_length=12, blank=True)
-    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True,
-                                   validators=[MinValueValidator(Decimal("3")), MaxValueValidator(Decimal("54"))])
-    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True,
-                                    validators=[MinValueValidator(Decimal("73")), MaxValueValidator(Decimal("136"))])
-    entity = models.ForeignKey("entities.Entity", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name="被举报单位")
+    latitude = models.DecimalField(
+        "纬度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("3")), MaxValueValidator(Decimal("54"))],
+    )
+    longitude = models.DecimalField(
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("73")), MaxValueValidator(Decimal("136"))],
+    )
+    entity = models.ForeignKey(
+        "entities.Entity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="被举报单位",
+    )
     anonymous = models.BooleanField("匿名举报", default=True)
     identity_sealed = models.TextField(blank=True, editable=False)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints",
-                             verbose_name="承办单位")
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name="承办单位",
+    )
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.RECEIVED)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="duplicates", verbose_name="并入")
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name="并入",
+    )
     received_at = models.DateTimeField("收到时间", default=timezone.now)
     acknowledge_due = models.DateField("告知期限")
     handle_due = models.DateField("办结期限")
     deadline_source = models.CharField("期限依据", max_length=100)
     finding = models.CharField("核查结论", max_length=16, choices=Finding.choices, blank=True)
     verification = models.TextField("核查情况", max_length=4000, blank=True, validators=[no_nul])
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="核查人")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="核查人",
+    )
     verified_at = models.DateTimeField("核查时间", null=True, blank=True)
     inspection_ref = models.CharField("现场检查任务", max_length=64, blank=True)
     lead_ref = models.CharField("案源线索", max_length=64, blank=True)
@@ -110,8 +146,11 @@ class Complaint(models.Model):
         verbose_name_plural = "投诉举报"
         ordering: ClassVar = ["-received_at"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["channel", "external_ref"], condition=~models.Q(external_ref=""),
-                                    name="complaint_unique_transfer"),
+            models.UniqueConstraint(
+                fields=["channel", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="complaint_unique_transfer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,8 +195,9 @@ class ComplaintEvent(models.Model):
     kind = models.CharField(max_length=24)
     text = models.CharField(max_length=500)
     public = models.BooleanField(default=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar = ["at", "pk"]
@@ -195,8 +235,9 @@ class RewardDecision(models.Model):
     state = models.CharField("状态", max_length=10, choices=RewardState.choices, default=RewardState.PROPOSED)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     approval_note = models.CharField("审批意见", max_length=300, blank=True)
     payment_ref = models.CharField("发放凭证号", max_length=60, blank=True, validators=[no_nul])

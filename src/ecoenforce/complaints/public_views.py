@@ -22,14 +22,18 @@ log = logging.getLogger(__name__)
 
 def _intake_page(request: HttpRequest, form: PublicComplaintForm, status: int = 200) -> HttpResponse:
     question, token = throttle.new_challenge()
-    data = form.data.copy() if form.is_bound else None
+    data = form.data.copy() if form.is_bound else None  # type: ignore[attr-defined]
     if data is not None:
         data["token"], data["answer"] = token, ""
         form.data = data
     else:
         form.initial["token"] = token
-    context = {"form": form, "question": question, "handle_rule": deadlines.rule_for("handle", _today()),
-               "ack_rule": deadlines.rule_for("acknowledge", _today())}
+    context = {
+        "form": form,
+        "question": question,
+        "handle_rule": deadlines.rule_for("handle", _today()),
+        "ack_rule": deadlines.rule_for("acknowledge", _today()),
+    }
     response = render(request, "complaints/public_new.html", context, status=status)
     throttle.ensure_device(request, response)
     return response
@@ -65,26 +69,37 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     identity = {} if d["anonymous"] else {"name": d["name"], "phone": d["phone"]}
     try:
         complaint, code = complaint_submit(
-            channel=Channel.PORTAL, category=d["category"], description=d["description"], address=d["address"],
-            division_code=d["division_code"], latitude=d["latitude"], longitude=d["longitude"],
-            identity=identity, attachments=_uploads(form),
+            channel=Channel.PORTAL,
+            category=d["category"],
+            description=d["description"],
+            address=d["address"],
+            division_code=d["division_code"],
+            latitude=d["latitude"],
+            longitude=d["longitude"],
+            identity=identity,
+            attachments=_uploads(form),
         )
     except ValidationError as exc:
-        for field, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+        for field, messages in (
+            exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+        ):
             for m in messages:
                 form.add_error(field if field in form.fields else None, m)
         return _intake_page(request, form, status=400)
     return render(request, "complaints/public_done.html", {"complaint": complaint, "code": code})
 
 
-def _track(request: HttpRequest, complaint: Complaint, rate_form: RateForm | None = None,
-           status: int = 200) -> HttpResponse:
+def _track(
+    request: HttpRequest, complaint: Complaint, rate_form: RateForm | None = None, status: int = 200
+) -> HttpResponse:
     primary = complaint.merged_into or complaint
     code = request.POST.get("code", "")
     context = {
-        "complaint": complaint, "primary": primary,
+        "complaint": complaint,
+        "primary": primary,
         "events": complaint.events.filter(public=True),
-        "rate_form": rate_form or (RateForm(initial={"code": code}) if complaint.status == Status.REPLIED else None),
+        "rate_form": rate_form
+        or (RateForm(initial={"code": code}) if complaint.status == Status.REPLIED else None),
         "reward": getattr(complaint, "reward", None),
     }
     return render(request, "complaints/public_track.html", context, status=status)
@@ -112,8 +127,12 @@ def complaint_rate_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":  # the evaluation form lives on the tracking page
         return redirect("complaints-public:track")
     if throttle.limited(request, "lookup"):
-        return render(request, "complaints/public_lookup.html",
-                      {"form": LookupForm(), "error": "操作过于频繁，请稍后再试"}, status=429)
+        return render(
+            request,
+            "complaints/public_lookup.html",
+            {"form": LookupForm(), "error": "操作过于频繁，请稍后再试"},
+            status=429,
+        )
     throttle.record(request, "lookup")
     complaint = complaint_by_code(request.POST.get("code", ""))
     if complaint is None:
@@ -122,8 +141,11 @@ def complaint_rate_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _track(request, complaint, form, status=400)
     try:
-        complaint_rate(complaint=complaint, satisfaction=form.cleaned_data["satisfaction"],
-                       note=form.cleaned_data["note"])
+        complaint_rate(
+            complaint=complaint,
+            satisfaction=form.cleaned_data["satisfaction"],
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as exc:
         form.add_error(None, exc.messages[0])
         return _track(request, complaint, form, status=400)

@@ -21,8 +21,14 @@ from ecoenforce.org.permissions import Refused, authorize
 
 
 def _snap(r: RewardDecision) -> dict[str, Any]:
-    return {"complaint": r.complaint.number, "rule": r.rule_key, "tier": r.tier, "amount": str(r.amount),
-            "state": r.state, "payment_ref": r.payment_ref}
+    return {
+        "complaint": r.complaint.number,
+        "rule": r.rule_key,
+        "tier": r.tier,
+        "amount": str(r.amount),
+        "state": r.state,
+        "payment_ref": r.payment_ref,
+    }
 
 
 def rule_for_complaint(complaint: Complaint) -> rewards.RewardRule | None:
@@ -58,8 +64,13 @@ def reward_propose(*, complaint: Complaint, tier: str, facts: dict[str, bool], b
         raise ValidationError({"tier": "请选择奖励档次"}) from None
     value = rewards.amount(rule, tier, _paid_this_year(complaint))
     decision = RewardDecision(
-        complaint=complaint, unit=complaint.unit, rule_key=rule.key, tier=tier_obj.label, amount=value,
-        basis=f"{rule.title}（{rule.source}）"[:300], proposed_by=by,
+        complaint=complaint,
+        unit=complaint.unit,
+        rule_key=rule.key,
+        tier=tier_obj.label,
+        amount=value,
+        basis=f"{rule.title}（{rule.source}）"[:300],
+        proposed_by=by,
     )
     decision.full_clean()
     with transaction.atomic():
@@ -71,7 +82,8 @@ def reward_propose(*, complaint: Complaint, tier: str, facts: dict[str, bool], b
 def reward_approve(*, decision: RewardDecision, approve: bool, note: str = "", by: Any) -> RewardDecision:
     authorize(by, "complaints.reward_approve", decision, action="complaints.reward_approve")
     rule = rewards.rule_for([decision.unit.division_code], decision.proposed_at.date()) or rule_for_complaint(
-        decision.complaint)
+        decision.complaint
+    )
     if rule is not None and not by.has_role(rule.approver_role):
         raise Refused("奖励办法规定的审批人才能审批", action="complaints.reward_approve", target=decision)
     if decision.state != RewardState.PROPOSED:
@@ -83,14 +95,22 @@ def reward_approve(*, decision: RewardDecision, approve: bool, note: str = "", b
         decision.state = RewardState.APPROVED if approve else RewardState.REJECTED
         decision.approved_by, decision.approved_at, decision.approval_note = by, timezone.now(), note[:300]
         if approve:
-            decision.notice = (f"您的举报经查证属实，依据{decision.basis}，决定给予奖励{decision.amount}元。"
-                               "请持本查询码与有效身份证件到承办单位领取。")[:500]
+            decision.notice = (
+                f"您的举报经查证属实，依据{decision.basis}，决定给予奖励{decision.amount}元。"
+                "请持本查询码与有效身份证件到承办单位领取。"
+            )[:500]
         else:
             decision.notice = "您的举报经审查不符合奖励条件。"
         decision.save()
         ComplaintEvent.objects.create(complaint=decision.complaint, kind="reward", text=decision.notice)
-        audit_record(action="complaints.reward_approve", target=decision.complaint, before=before,
-                     after=_snap(decision), actor=by, reason=note)
+        audit_record(
+            action="complaints.reward_approve",
+            target=decision.complaint,
+            before=before,
+            after=_snap(decision),
+            actor=by,
+            reason=note,
+        )
     return decision
 
 
@@ -102,15 +122,26 @@ def reward_pay(*, decision: RewardDecision, payment_ref: str, by: Any) -> Reward
         raise ValidationError({"payment_ref": "请填写发放凭证号"})
     with transaction.atomic():
         before = _snap(decision)
-        decision.state, decision.payment_ref, decision.paid_at = RewardState.PAID, payment_ref.strip(), timezone.now()
+        decision.state, decision.payment_ref, decision.paid_at = (
+            RewardState.PAID,
+            payment_ref.strip(),
+            timezone.now(),
+        )
         decision.full_clean()
         decision.save()
         ComplaintEvent.objects.create(complaint=decision.complaint, kind="reward", text="举报奖励已发放。")
-        audit_record(action="complaints.reward_pay", target=decision.complaint, before=before,
-                     after=_snap(decision), actor=by)
+        audit_record(
+            action="complaints.reward_pay",
+            target=decision.complaint,
+            before=before,
+            after=_snap(decision),
+            actor=by,
+        )
     return decision
 
 
 def reward_total(unit_ids: list[int]) -> Decimal:
-    total = RewardDecision.objects.filter(unit_id__in=unit_ids, state=RewardState.PAID).aggregate(s=Sum("amount"))
+    total = RewardDecision.objects.filter(unit_id__in=unit_ids, state=RewardState.PAID).aggregate(
+        s=Sum("amount")
+    )
     return total["s"] or Decimal("0")

@@ -47,8 +47,12 @@ class RewardRule:
 
 def _rule(row: dict[str, Any]) -> RewardRule:
     return RewardRule(
-        key=str(row["key"]), division_code=str(row["division_code"]), title=str(row["title"]),
-        source=str(row["source"]), in_force_from=row["in_force_from"], in_force_to=row.get("in_force_to"),
+        key=str(row["key"]),
+        division_code=str(row["division_code"]),
+        title=str(row["title"]),
+        source=str(row["source"]),
+        in_force_from=row["in_force_from"],
+        in_force_to=row.get("in_force_to"),
         approver_role=str(row["approver_role"]),
         eligibility=tuple((str(e["key"]), str(e["text"])) for e in row["eligibility"]),
         tiers=tuple(Tier(str(t["key"]), str(t["label"]), Decimal(str(t["amount"]))) for t in row["tiers"]),
@@ -62,7 +66,9 @@ def load_rules(path: Path = DATA) -> tuple[RewardRule, ...]:
     return tuple(_rule(r) for r in yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def rule_for(division_codes: list[str], on: date, rules: tuple[RewardRule, ...] | None = None) -> RewardRule | None:
+def rule_for(
+    division_codes: list[str], on: date, rules: tuple[RewardRule, ...] | None = None
+) -> RewardRule | None:
     """The rule of the most specific unit among `division_codes` (the unit, then its superiors)."""
     candidates = rules if rules is not None else load_rules()
     for code in division_codes:

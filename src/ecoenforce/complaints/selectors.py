@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -47,9 +48,14 @@ def filtered(qs: QuerySet[Complaint], params: Any) -> QuerySet[Complaint]:
 
 def duplicate_candidates(c: Complaint) -> QuerySet[Complaint]:
     """Open complaints that look like the same event: same category and place (or entity), 30 days."""
-    qs = Complaint.objects.exclude(pk=c.pk).exclude(status__in=[Status.MERGED]).filter(
-        category=c.category, merged_into__isnull=True,
-        received_at__gte=c.received_at - timezone.timedelta(days=30),
+    qs = (
+        Complaint.objects.exclude(pk=c.pk)
+        .exclude(status__in=[Status.MERGED])
+        .filter(
+            category=c.category,
+            merged_into__isnull=True,
+            received_at__gte=c.received_at - timedelta(days=30),
+        )
     )
     same = Q(pk__in=[])
     if c.entity_id:
@@ -57,9 +63,12 @@ def duplicate_candidates(c: Complaint) -> QuerySet[Complaint]:
     if c.address:
         same |= Q(address=c.address)
     if c.latitude is not None and c.longitude is not None:  # within ~0.002° (about 200 m)
-        same |= Q(latitude__range=(c.latitude - 2 / 1000, c.latitude + 2 / 1000),  # type: ignore[operator]
-                  longitude__range=(c.longitude - 2 / 1000, c.longitude + 2 / 1000))  # type: ignore[operator]
-    return qs.filter(same).order_by("received_at")[:10]  # type: ignore[return-value]
+        near = Decimal("0.002")
+        same |= Q(
+            latitude__range=(c.latitude - near, c.latitude + near),
+            longitude__range=(c.longitude - near, c.longitude + near),
+        )
+    return qs.filter(same).order_by("received_at")[:10]
 
 
 @dataclass(frozen=True)

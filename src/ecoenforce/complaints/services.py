@@ -50,10 +50,18 @@ class Upload:
 def snapshot(c: Complaint) -> dict[str, Any]:
     """What the audit trail keeps: never the identity, never the tracking code."""
     return {
-        "number": c.number, "channel": c.channel, "category": c.category, "status": c.status,
-        "unit": c.unit_id, "division_code": c.division_code, "anonymous": c.anonymous,
-        "finding": c.finding, "satisfaction": c.satisfaction, "merged_into": c.merged_into_id,
-        "entity": c.entity_id, "external_ref": c.external_ref,
+        "number": c.number,
+        "channel": c.channel,
+        "category": c.category,
+        "status": c.status,
+        "unit": c.unit_id,
+        "division_code": c.division_code,
+        "anonymous": c.anonymous,
+        "finding": c.finding,
+        "satisfaction": c.satisfaction,
+        "merged_into": c.merged_into_id,
+        "entity": c.entity_id,
+        "external_ref": c.external_ref,
     }
 
 
@@ -74,8 +82,13 @@ def _new_number() -> str:
 
 
 def _event(c: Complaint, kind: str, text: str, by: Any = None, *, public: bool = True) -> None:
-    ComplaintEvent.objects.create(complaint=c, kind=kind, text=text[:500], public=public,
-                                  by=by if getattr(by, "is_authenticated", False) else None)
+    ComplaintEvent.objects.create(
+        complaint=c,
+        kind=kind,
+        text=text[:500],
+        public=public,
+        by=by if getattr(by, "is_authenticated", False) else None,
+    )
 
 
 def _check_uploads(files: list[Upload]) -> list[tuple[Upload, uploads.Sniffed]]:
@@ -92,17 +105,31 @@ def _check_uploads(files: list[Upload]) -> list[tuple[Upload, uploads.Sniffed]]:
 
 def _save_attachments(c: Complaint, checked: list[tuple[Upload, uploads.Sniffed]]) -> None:
     for f, found in checked:
-        att = ComplaintAttachment(complaint=c, kind=found.kind, content_type=found.content_type,
-                                  extension=found.extension, size=len(f.data),
-                                  sha256=hashlib.sha256(f.data).hexdigest())
+        att = ComplaintAttachment(
+            complaint=c,
+            kind=found.kind,
+            content_type=found.content_type,
+            extension=found.extension,
+            size=len(f.data),
+            sha256=hashlib.sha256(f.data).hexdigest(),
+        )
         att.file.save(f"upload.{found.extension}", ContentFile(f.data), save=False)
         att.save()
 
 
 def complaint_submit(
-    *, channel: str, category: str, description: str, address: str = "", division_code: str = "",
-    latitude: Decimal | None = None, longitude: Decimal | None = None, identity: dict[str, str] | None = None,
-    attachments: list[Upload] | None = None, external_ref: str = "", by: Any = None,
+    *,
+    channel: str,
+    category: str,
+    description: str,
+    address: str = "",
+    division_code: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    identity: dict[str, str] | None = None,
+    attachments: list[Upload] | None = None,
+    external_ref: str = "",
+    by: Any = None,
 ) -> tuple[Complaint, str]:
     """Register a complaint; returns it and its tracking code (shown once, only its hash is kept).
 
@@ -112,7 +139,9 @@ def complaint_submit(
     """
     if channel != Channel.PORTAL or by is not None:
         authorize(by, "complaints.register", action="complaints.register")
-    if external_ref and (existing := Complaint.objects.filter(channel=channel, external_ref=external_ref).first()):
+    if external_ref and (
+        existing := Complaint.objects.filter(channel=channel, external_ref=external_ref).first()
+    ):
         raise ValidationError({"external_ref": f"该转办单已登记为{existing.number}，请勿重复提交"})
     if not (address or "").strip() and not division_code and latitude is None:
         raise ValidationError({"address": "请在地图上选点或填写地点"})
@@ -126,11 +155,19 @@ def complaint_submit(
     received = timezone.localdate()
     rule = deadlines.rule_for("handle", received)
     c = Complaint(
-        channel=channel, category=category, description=(description or "").strip(),
-        address=(address or "").strip(), division_code=division_code or "", latitude=latitude,
-        longitude=longitude, external_ref=(external_ref or "").strip(), code_hash=code_hash(code),
-        unit=unit_for_place(division_code), acknowledge_due=deadlines.due("acknowledge", received),
-        handle_due=deadlines.due("handle", received), deadline_source=rule.source,
+        channel=channel,
+        category=category,
+        description=(description or "").strip(),
+        address=(address or "").strip(),
+        division_code=division_code or "",
+        latitude=latitude,
+        longitude=longitude,
+        external_ref=(external_ref or "").strip(),
+        code_hash=code_hash(code),
+        unit=unit_for_place(division_code),
+        acknowledge_due=deadlines.due("acknowledge", received),
+        handle_due=deadlines.due("handle", received),
+        deadline_source=rule.source,
     )
     for _ in range(5):
         c.number = _new_number()
@@ -141,8 +178,9 @@ def complaint_submit(
                 c.save()
                 _save_attachments(c, checked)
                 _event(c, "received", f"{c.get_channel_display()}收到，已登记，将转交{c.unit}办理。", by)
-                audit_record(action="complaints.submit", target=c, after=snapshot(c),
-                             actor=by, actor_name=PUBLIC_ACTOR)
+                audit_record(
+                    action="complaints.submit", target=c, after=snapshot(c), actor=by, actor_name=PUBLIC_ACTOR
+                )
             return c, code
         except IntegrityError:
             if external_ref and Complaint.objects.filter(channel=channel, external_ref=external_ref).exists():
@@ -178,8 +216,9 @@ def complaint_dispatch(*, complaint: Complaint, unit: Unit, note: str = "", by: 
     return complaint
 
 
-def complaint_verify(*, complaint: Complaint, finding: str, verification: str, entity: Any = None,
-                     by: Any) -> Complaint:
+def complaint_verify(
+    *, complaint: Complaint, finding: str, verification: str, entity: Any = None, by: Any
+) -> Complaint:
     """现场核查 recorded by an officer; a finding of violation opens a lead (through handoff)."""
     authorize(by, "complaints.verify", complaint, action="complaints.verify")
     _open_or_refuse(complaint)
@@ -211,7 +250,11 @@ def complaint_reply(*, complaint: Complaint, reply: str, by: Any) -> Complaint:
         raise ValidationError({"reply": "请填写答复内容"})
     with transaction.atomic():
         before = snapshot(complaint)
-        complaint.reply, complaint.replied_at, complaint.status = reply.strip(), timezone.now(), Status.REPLIED
+        complaint.reply, complaint.replied_at, complaint.status = (
+            reply.strip(),
+            timezone.now(),
+            Status.REPLIED,
+        )
         _write(complaint, "complaints.reply", before, by)
         _event(complaint, "replied", "已答复举报人，请查看处理结果并评价。", by)
         for dup in complaint.duplicates.all():
@@ -285,4 +328,3 @@ def complaint_extend(*, complaint: Complaint, days: int, reason: str, by: Any) -
         _write(complaint, "complaints.extend", before, by, reason)
         _event(complaint, "extended", f"办理期限延长至{new_due:%Y-%m-%d}，理由：{reason.strip()}", by)
     return complaint
-

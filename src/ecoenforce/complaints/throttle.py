@@ -36,7 +36,7 @@ def client_ip(request: HttpRequest) -> str:
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):  # behind the platform's own proxy
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[-1].strip()
+            return str(forwarded).split(",")[-1].strip()
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
@@ -47,8 +47,14 @@ def device_id(request: HttpRequest) -> str:
 
 def ensure_device(request: HttpRequest, response: HttpResponse) -> None:
     if not device_id(request):
-        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(24), max_age=365 * 86400,
-                            httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(24),
+            max_age=365 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
 
 
 def _keys(request: HttpRequest, action: str) -> list[tuple[str, str]]:
@@ -63,7 +69,10 @@ def limited(request: HttpRequest, action: str) -> bool:
     since = timezone.now()
     for what, key in _keys(request, action):
         limit, window = LIMITS[what]
-        if IntakeHit.objects.filter(key=f"{what}:{key}", at__gte=since - timedelta(seconds=window)).count() >= limit:
+        if (
+            IntakeHit.objects.filter(key=f"{what}:{key}", at__gte=since - timedelta(seconds=window)).count()
+            >= limit
+        ):
             return True
     return False
 
@@ -81,7 +90,7 @@ def new_challenge() -> tuple[str, str]:
 
 
 def check_challenge(token: str, answer: str) -> str:
-    """"" when right and not used before (the nonce is then spent); else the reason in Chinese."""
+    """ "" when right and not used before (the nonce is then spent); else the reason in Chinese."""
     nonce, reason = challenge.verify(_challenge_key(), token, answer)
     if nonce is None:
         return reason

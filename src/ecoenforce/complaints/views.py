@@ -53,19 +53,30 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     authorize(request.user, "complaints.view", action="complaints.list")
     qs = selectors.complaints_for(request.user)
     rows = selectors.filtered(qs, request.GET)[:200]
-    return render(request, "complaints/list.html", {
-        "rows": rows, "figures": selectors.figures(qs), "params": request.GET,
-        "can_register": can(request.user, "complaints.register"),
-    })
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "rows": rows,
+            "figures": selectors.figures(qs),
+            "params": request.GET,
+            "can_register": can(request.user, "complaints.register"),
+        },
+    )
 
 
 @login_required
 def complaint_stats(request: HttpRequest) -> HttpResponse:
     authorize(request.user, "complaints.view", action="complaints.stats")
     qs = selectors.complaints_for(request.user)
-    return render(request, "complaints/stats.html", {
-        "figures": selectors.figures(qs), "by_category": selectors.by_category(qs),
-    })
+    return render(
+        request,
+        "complaints/stats.html",
+        {
+            "figures": selectors.figures(qs),
+            "by_category": selectors.by_category(qs),
+        },
+    )
 
 
 def _detail_context(request: HttpRequest, c: Complaint, **forms: Any) -> dict[str, Any]:
@@ -73,12 +84,27 @@ def _detail_context(request: HttpRequest, c: Complaint, **forms: Any) -> dict[st
     rule = reward_services.rule_for_complaint(c)
     tiers = [(t.key, f"{t.label}（{t.amount}元）") for t in rule.tiers] if rule else []
     return {
-        "c": c, "events": c.events.all(), "attachments": c.attachments.all(),
+        "c": c,
+        "events": c.events.all(),
+        "attachments": c.attachments.all(),
         "duplicates": selectors.duplicate_candidates(c) if c.is_open else [],
-        "merged_here": c.duplicates.all(), "reward": getattr(c, "reward", None), "reward_rule": rule,
-        "can": {p: can(user, f"complaints.{p}", c) for p in
-                ("dispatch", "verify", "reply", "view_identity", "reward_propose", "reward_approve", "reward_pay")},
-        "dispatch_form": forms.get("dispatch") or DispatchForm(units=visible_units(user), initial={"unit": c.unit_id}),
+        "merged_here": c.duplicates.all(),
+        "reward": getattr(c, "reward", None),
+        "reward_rule": rule,
+        "can": {
+            p: can(user, f"complaints.{p}", c)
+            for p in (
+                "dispatch",
+                "verify",
+                "reply",
+                "view_identity",
+                "reward_propose",
+                "reward_approve",
+                "reward_pay",
+            )
+        },
+        "dispatch_form": forms.get("dispatch")
+        or DispatchForm(units=visible_units(user), initial={"unit": c.unit_id}),
         "verify_form": forms.get("verify") or VerifyForm(),
         "reply_form": forms.get("reply") or ReplyForm(),
         "extend_form": forms.get("extend") or ExtendForm(),
@@ -86,7 +112,8 @@ def _detail_context(request: HttpRequest, c: Complaint, **forms: Any) -> dict[st
         "reward_form": forms.get("reward") or RewardProposeForm(tiers=tiers),
         "approve_form": forms.get("approve") or RewardApproveForm(),
         "pay_form": forms.get("pay") or RewardPayForm(),
-        "identity": forms.get("identity"), "identity_labels": LABELS,
+        "identity": forms.get("identity"),
+        "identity_labels": LABELS,
     }
 
 
@@ -133,7 +160,12 @@ def _action(name: str, perm: str, form_factory: Callable[..., Form], done: str) 
     return decorator
 
 
-@_action("dispatch", "complaints.dispatch", lambda req, data: DispatchForm(data, units=visible_units(req.user)), "已交办")
+@_action(
+    "dispatch",
+    "complaints.dispatch",
+    lambda req, data: DispatchForm(data, units=visible_units(req.user)),
+    "已交办",
+)
 def _dispatch(c: Complaint, d: dict[str, Any], by: Any) -> None:
     complaint_dispatch(complaint=c, unit=d["unit"], note=d["note"], by=by)
 
@@ -173,7 +205,9 @@ def _tiers(c: Complaint) -> list[tuple[str, str]]:
 
 @_action("reward", "complaints.reward_propose", lambda req, data: RewardProposeForm(data), "已提出奖励建议")
 def _reward(c: Complaint, d: dict[str, Any], by: Any) -> None:
-    reward_services.reward_propose(complaint=c, tier=d["tier"], facts={"proven": d["proven"], "not_staff": d["not_staff"]}, by=by)
+    reward_services.reward_propose(
+        complaint=c, tier=d["tier"], facts={"proven": d["proven"], "not_staff": d["not_staff"]}, by=by
+    )
 
 
 @_action("approve", "complaints.reward_approve", lambda req, data: RewardApproveForm(data), "已审批")
@@ -205,7 +239,9 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         except ValidationError as exc:
             _errors_to_form(form, exc)
     c.refresh_from_db()
-    return render(request, "complaints/detail.html", _detail_context(request, c, **{action: form}), status=400)
+    return render(
+        request, "complaints/detail.html", _detail_context(request, c, **{action: form}), status=400
+    )
 
 
 @login_required
@@ -218,11 +254,17 @@ def complaint_register(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             c, code = complaint_submit(
-                channel=d["channel"], external_ref=d["external_ref"], category=d["category"],
-                description=d["description"], address=d["address"], division_code=d["division_code"],
-                latitude=d["latitude"], longitude=d["longitude"],
+                channel=d["channel"],
+                external_ref=d["external_ref"],
+                category=d["category"],
+                description=d["description"],
+                address=d["address"],
+                division_code=d["division_code"],
+                latitude=d["latitude"],
+                longitude=d["longitude"],
                 identity={} if d["anonymous"] else {"name": d["name"], "phone": d["phone"]},
-                attachments=[Upload(f.name, f.read()) for f in d.get("attachments") or []], by=request.user,
+                attachments=[Upload(f.name, f.read()) for f in d.get("attachments") or []],
+                by=request.user,
             )
             return render(request, "complaints/registered.html", {"c": c, "code": code})
         except ValidationError as exc:
@@ -240,4 +282,3 @@ def attachment(request: HttpRequest, pk: int, att: int) -> FileResponse:
     response = FileResponse(found.file.open("rb"), content_type=found.content_type)
     response["Content-Disposition"] = f'inline; filename="{c.number}-{found.pk}.{found.extension}"'
     return response
-

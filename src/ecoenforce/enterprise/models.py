@@ -23,13 +23,18 @@ class AccountState(models.TextChoices):
 
 class EnterpriseAccount(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enterprise")
-    entity = models.ForeignKey("entities.Entity", on_delete=models.PROTECT, related_name="+", verbose_name="企业")
+    entity = models.ForeignKey(
+        "entities.Entity", on_delete=models.PROTECT, related_name="+", verbose_name="企业"
+    )
     contact_name = models.CharField("经办人", max_length=50, validators=[no_nul])
     contact_phone = models.CharField("经办人电话", max_length=20, validators=[no_nul])
-    state = models.CharField("状态", max_length=10, choices=AccountState.choices, default=AccountState.PENDING)
+    state = models.CharField(
+        "状态", max_length=10, choices=AccountState.choices, default=AccountState.PENDING
+    )
     applied_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField("审核意见", max_length=300, blank=True, validators=[no_nul])
 
@@ -55,7 +60,9 @@ class EnterpriseQuery(models.Model):
     """A question the agency puts to an entity (an anomaly in online monitoring data, a missing
     record…), linked to what it is about by subject_type/subject_id (e.g. "monitoring.anomaly", 17)."""
 
-    entity = models.ForeignKey("entities.Entity", on_delete=models.PROTECT, related_name="+", verbose_name="企业")
+    entity = models.ForeignKey(
+        "entities.Entity", on_delete=models.PROTECT, related_name="+", verbose_name="企业"
+    )
     subject_type = models.CharField("事项类型", max_length=40, validators=[no_nul])
     subject_id = models.CharField("事项编号", max_length=40, blank=True, validators=[no_nul])
     title = models.CharField("标题", max_length=200, validators=[no_nul])
@@ -66,8 +73,9 @@ class EnterpriseQuery(models.Model):
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(default=timezone.now)
     answer = models.TextField("企业答复", max_length=4000, blank=True, validators=[no_nul])
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

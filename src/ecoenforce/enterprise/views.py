@@ -15,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecoenforce.enterprise import services
 from ecoenforce.enterprise.forms import AnswerForm, ApplyForm, DecideForm, EvidenceForm, PositiveListForm
-from ecoenforce.enterprise.models import AccountState, Application, EnterpriseAccount, EnterpriseQuery, Evidence
+from ecoenforce.enterprise.models import (
+    AccountState,
+    Application,
+    EnterpriseAccount,
+    EnterpriseQuery,
+    Evidence,
+)
 from ecoenforce.enterprise.providers import providers
 from ecoenforce.org.jurisdiction import scope
 from ecoenforce.org.permissions import authorize
@@ -43,7 +49,8 @@ def apply(request: HttpRequest) -> HttpResponse:
 def _home_context(account: EnterpriseAccount, **forms: Any) -> dict[str, Any]:
     entity = account.entity
     return {
-        "account": account, "entity": entity,
+        "account": account,
+        "entity": entity,
         "sections": [(p.label, p.rows(entity)) for p in providers()],
         "queries": EnterpriseQuery.objects.filter(entity=entity),
         "evidence": Evidence.objects.filter(entity=entity)[:50],
@@ -74,7 +81,9 @@ def query_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("enterprise:home")
         except ValidationError as exc:
             _errors(form, exc)
-    return render(request, "enterprise/query.html", {"q": query, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "enterprise/query.html", {"q": query, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -89,8 +98,14 @@ def evidence_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", "文件不能超过 20 MB")
         else:
             try:
-                services.evidence_upload(subject_type=subject_type or "general", subject_id=subject_id,
-                                         note=form.cleaned_data["note"], name=f.name, data=f.read(), by=request.user)
+                services.evidence_upload(
+                    subject_type=subject_type or "general",
+                    subject_id=subject_id,
+                    note=form.cleaned_data["note"],
+                    name=f.name,
+                    data=f.read(),
+                    by=request.user,
+                )
                 messages.success(request, "整改材料已上传")
                 return redirect("enterprise:home")
             except ValidationError as exc:
@@ -125,9 +140,14 @@ def positive_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def accounts(request: HttpRequest) -> HttpResponse:
     authorize(request.user, "enterprise.approve_accounts", action="enterprise.accounts")
-    rows = scope(EnterpriseAccount.objects.select_related("entity", "user"), request.user, "entity__owner_unit")
-    return render(request, "enterprise/accounts.html", {"rows": rows.order_by("state", "-applied_at")[:200],
-                                                        "form": DecideForm()})
+    rows = scope(
+        EnterpriseAccount.objects.select_related("entity", "user"), request.user, "entity__owner_unit"
+    )
+    return render(
+        request,
+        "enterprise/accounts.html",
+        {"rows": rows.order_by("state", "-applied_at")[:200], "form": DecideForm()},
+    )
 
 
 @login_required
@@ -140,7 +160,11 @@ def account_decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = DecideForm(request.POST)
     if form.is_valid():
-        services.enterprise_decide(account=account, approve=form.cleaned_data["approve"],
-                                   note=form.cleaned_data["note"], by=request.user)
+        services.enterprise_decide(
+            account=account,
+            approve=form.cleaned_data["approve"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
         messages.success(request, "已审核")
     return redirect("enterprise:accounts")
