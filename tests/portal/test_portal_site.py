@@ -8,8 +8,16 @@ from typing import Any
 
 from django.test import Client
 
-PAGES = ("/public/", "/public/units/", "/public/guide/", "/public/stats/", "/public/search/?q=固安",
-         "/public/complaints/", "/public/complaints/track/", "/public/enterprise/apply/")
+PAGES = (
+    "/public/",
+    "/public/units/",
+    "/public/guide/",
+    "/public/stats/",
+    "/public/search/?q=固安",
+    "/public/complaints/",
+    "/public/complaints/track/",
+    "/public/enterprise/apply/",
+)
 INTERNAL = re.compile(r"(\.py\b|src/|ecoenforce\.|TODO|FIXME|settings\.|Traceback|/work/)")
 
 
