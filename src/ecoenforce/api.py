@@ -93,8 +93,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 def _register_routers() -> None:
     from ecoenforce.catalog.api import router as catalog_router
-    from ecoenforce.catalog.penalty_api import router as penalty_router
     from ecoenforce.entities.api import router as entities_router
+    from ecoenforce.penalty.api import router as penalty_router
 
     api.add_router("/entities", entities_router, tags=["监管对象"])
     api.add_router("/catalog", catalog_router, tags=["执法事项清单"])

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+    "ecoenforce.penalty",
+    "ecoenforce.statutes",
+    "ecoenforce.cases",
     "ecoenforce.complaints",
     "ecoenforce.enterprise",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ecoenforce.catalog.models_penalty import DecidedPenalty
+from ecoenforce.penalty.models import DecidedPenalty
 
 pytestmark = pytest.mark.browser
 

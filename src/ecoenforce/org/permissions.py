@@ -46,6 +46,15 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "catalog.record_penalty": (ACTING_ROLES, True),
     "catalog.confirm_parameter": (frozenset({R.LEGAL_REVIEWER}), True),
     "catalog.consistency_report": (READERS - {R.OFFICER, R.COMPLAINT_HANDLER}, False),
+    "statutes.view": (READERS, False),
+    "statutes.load": (frozenset({R.LEGAL_REVIEWER}), True),
+    # cases: the workflow table (cases/workflow.py) says which role takes which step
+    "cases.view": (READERS, False),
+    "cases.lead_open": (ACTING_ROLES | {R.COMPLAINT_HANDLER}, True),
+    "cases.lead_triage": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "cases.act": (ACTING_ROLES, True),
+    "cases.take_over": (frozenset({R.BUREAU_HEAD}), True),
+    "cases.export": (READERS, False),
     # complaints and report rewards (issue 11)
     "complaints.view": (READERS, False),
     "complaints.register": (frozenset({R.COMPLAINT_HANDLER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
