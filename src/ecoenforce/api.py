@@ -60,6 +60,8 @@ _SCHEMA_MESSAGES = {
     "greater_than": "应大于{gt}",
     "less_than_equal": "不能大于{le}",
     "json_invalid": "请求体不是有效的 JSON",
+    "extra_forbidden": "不允许的字段",
+    "date_type": "日期格式应为 YYYY-MM-DD",
 }
 
 
@@ -99,6 +101,9 @@ def _register_routers() -> None:
     api.add_router("/entities", entities_router, tags=["监管对象"])
     api.add_router("/catalog", catalog_router, tags=["执法事项清单"])
     api.add_router("/penalty", penalty_router, tags=["罚款计算"])
+    from ecoenforce.documents.api import router as documents_router
+
+    api.add_router("/documents", documents_router, tags=["执法文书"])
 
 
 _register_routers()

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ecoenforce.penalty",
     "ecoenforce.statutes",
     "ecoenforce.cases",
+    "ecoenforce.documents",
     "ecoenforce.complaints",
     "ecoenforce.enterprise",
 ]
@@ -206,3 +207,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The address printed under the QR code of every issued document (the public verification page).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

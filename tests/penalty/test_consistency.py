@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from ecoenforce.penalty.engine.consistency import Aggregate, Benchmark, BenchmarkCache, ConsistencyReport
 from ecoenforce.penalty.models import DecidedPenalty
 from ecoenforce.penalty.selectors import ConsistencyFilters, consistency_report
-from ecoenforce.penalty.services import penalty_record_decision
+from ecoenforce.penalty.services import record_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ URL = "/catalog/penalty/consistency/"
 
 
 def record(world, unit="county_a", amount="150000", reason="", role="officer", facts=None, **kw):
-    return penalty_record_decision(
+    return record_decision(
         by=world.user(unit, role),
         item_code=kw.pop("item", "AIR-99-2"),
         facts=facts or FACTS,
@@ -93,7 +93,7 @@ def test_record_refused_for_non_acting_roles(world, role) -> None:
 
 def test_record_refused_outside_jurisdiction(world) -> None:
     with pytest.raises(PermissionDenied):  # another county's unit
-        penalty_record_decision(
+        record_decision(
             by=world.user("county_a", "officer"),
             item_code="AIR-99-2",
             facts=FACTS,
@@ -104,7 +104,7 @@ def test_record_refused_outside_jurisdiction(world) -> None:
             decided_on=DAY,
         )
     with pytest.raises(PermissionDenied):  # an officer of another county
-        penalty_record_decision(
+        record_decision(
             by=world.user("county_a", "team_leader"),
             officer=world.user("county_b", "officer"),
             item_code="AIR-99-2",

@@ -27,7 +27,7 @@ def _post(client, payload):
 
 
 def _body(item="AIR-99-2", rule_set="GD-2022", **facts):
-    return {"item_code": item, "rule_set": rule_set, "on": "2026-06-01", "facts": facts}
+    return {"item_code": item, "rule_set": rule_set, "act_date": "2026-06-01", "facts": facts}
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_compute_table_item(officer, client) -> None:
     assert data["amount"] == "150000" and data["amount_words"] == "人民币壹拾伍万元整"
     assert data["statutory_min"] == "100000" and data["statutory_max"] == "1000000"
     assert data["rule_set_id"] == "GD-2022" and data["mode"] == "table"
-    assert data["steps"][0]["rule"] == "法定处罚幅度"
+    assert [s["rule"] for s in data["steps"][:3]] == ["违法行为发生时的规定", "从旧兼从轻", "法定处罚幅度"]
     assert data["steps"][-1]["unverified"] is True  # rounding is a platform convention
     assert data["facts"] == {"levels": LEVELS}
     assert not DecidedPenalty.objects.exists()
@@ -70,7 +70,7 @@ def test_compute_apology_and_mitigation(officer, client) -> None:
 
 def test_default_rule_set_of_the_unit(officer, client) -> None:
     # 廊坊 (河北) has no local rule set: the national generic rule applies when rule_set is omitted
-    payload = {"item_code": "AIR-99-2", "facts": {"grade": "general"}}
+    payload = {"item_code": "AIR-99-2", "act_date": "2026-06-01", "facts": {"grade": "general"}}
     data = _post(client, payload).json()
     assert data["rule_set_id"] is None and data["amount"] == "550000" and data["mode"] == "generic"
 
@@ -78,7 +78,7 @@ def test_default_rule_set_of_the_unit(officer, client) -> None:
 @pytest.mark.parametrize(
     ("payload", "path", "message"),
     [
-        (_body("AIR-999-9"), "item_code", "未知的执法事项"),
+        (_body("AIR-999-9"), "item_code", "的执法事项清单中都不存在"),
         (_body(levels={**LEVELS, "area": "moon"}), "facts.levels.area", "不是裁量表"),
         (_body(levels={**LEVELS, "colour": "red"}), "facts.levels.colour", "没有因素"),
         (

@@ -13,6 +13,8 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("监管对象", "entities:list", "entities.view"),
     ("执法事项", "catalog:browse", "catalog.view"),
     ("罚款计算", "penalty:calculator", "catalog.compute_penalty"),
+    ("法规库", "statutes:list", "statutes.view"),
+    ("执法文书", "documents:list", "documents.view"),
     ("人员与执法证", "org:people", "org.view_people"),
     ("机构管理", "org:units", "org.manage_units"),
     ("账户管理", "org:accounts", "org.manage_accounts"),

@@ -55,6 +55,11 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "cases.act": (ACTING_ROLES, True),
     "cases.take_over": (frozenset({R.BUREAU_HEAD}), True),
     "cases.export": (READERS, False),
+    "documents.view": (READERS - {R.COMPLAINT_HANDLER}, False),
+    "documents.issue": (ACTING_ROLES, True),
+    "documents.revoke": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "documents.casefile": (ACTING_ROLES, True),
+    "documents.archive": (frozenset({R.TEAM_LEADER, R.BUREAU_HEAD}), True),
     # complaints and report rewards (issue 11)
     "complaints.view": (READERS, False),
     "complaints.register": (frozenset({R.COMPLAINT_HANDLER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),

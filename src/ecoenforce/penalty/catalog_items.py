@@ -1,7 +1,9 @@
 """The penalty calculator's Django side: which items, which rule set, and computing from JSON facts.
 
 * Items come from the effective catalog of the user's unit on the date (``selectors.effective_catalog``);
-  while a unit has no published catalog they come from the starter catalog file, said so on the page.
+  while a unit has no published catalog they come from the shipped catalog files (the starter
+  catalog; from 2026-08-15 the catalog under the 生态环境法典 once catalog/data/code_catalog.yaml
+  exists), said so on the page.  Each item carries its predecessor codes (the mapping old → new).
 * Rule sets come from ``data/benchmarks/`` (one registry per process).  The default for a unit is the
   rule set of its province (by the first two digits of its division code) in force on the date;
   without one the engine's national generic rule applies (platform defaults, flagged unverified).
@@ -17,9 +19,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -45,6 +49,8 @@ PROVINCES: Mapping[str, str] = {
     "53": "云南省", "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省",
     "64": "宁夏回族自治区", "65": "新疆维吾尔自治区", "66": "新疆生产建设兵团",
 }
+logger = logging.getLogger(__name__)
+CODE_IN_FORCE = dt.date(2026, 8, 15)  # 《中华人民共和国生态环境法典》第一千二百四十二条
 NO_RULE_SET_LABEL = "不适用地方裁量基准（平台通用规则，未经核实）"
 GENERIC_FIELDS = ("lighter_position", "heavier_position", "only_max_heavier", "only_min_lighter",
                   "table_grade_scale")
@@ -62,11 +68,24 @@ class PenaltyItem:
     sanction: Sanction
     legal_basis: list[dict[str, Any]]
     notes: str
-    law_warnings: tuple[str, ...] = ()
+    predecessors: tuple[str, ...] = ()  # codes this item replaces (the catalog's mapping old → new)
 
     @property
     def sanction_lines(self) -> list[str]:
         return sanction_words(self.sanction_data)
+
+    @property
+    def penalty_basis(self) -> dict[str, Any] | None:
+        """The 处罚条款 of the item (the article that sets its sanction), else its first basis."""
+        bases = [b for b in self.legal_basis if isinstance(b, dict)]
+        return next((b for b in bases if b.get("kind") == "处罚条款"), bases[0] if bases else None)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The non-monetary measures of the sanction, as the law words them."""
+        d = self.sanction_data
+        texts = [str(m) for m in d.get("other_measures") or []]
+        return tuple(texts + ([str(d["serious"])] if d.get("serious") else []))
 
     @property
     def computable(self) -> bool:
@@ -82,25 +101,62 @@ class ItemSource:
         return next((i for i in self.items if i.code == code), None)
 
 
+@dataclass(frozen=True)
+class FileCatalog:
+    """A catalog shipped as a file (starter, Code), used while a unit has no published catalog."""
+
+    effective_from: dt.date | None  # None: the starter catalog (no start date)
+    rows: tuple[dict[str, Any], ...]
+
+
+def catalog_files() -> list[tuple[Path, dt.date | None]]:
+    """The shipped catalog files with the date each takes effect: the starter catalog, and the
+    catalog under the 生态环境法典 (catalog/data/code_catalog.yaml) from 2026-08-15 once it exists."""
+    from ecoenforce.catalog.services import STARTER_CATALOG
+
+    out: list[tuple[Path, dt.date | None]] = [(STARTER_CATALOG, None)]
+    code = STARTER_CATALOG.parent / "code_catalog.yaml"
+    if code.exists():
+        out.append((code, CODE_IN_FORCE))
+    return out
+
+
 @functools.cache
-def _starter() -> tuple[tuple[dict[str, Any], ...], Mapping[str, Any]]:
-    from ecoenforce.catalog.services import STARTER_CATALOG, starter_items
+def _file_catalogs() -> tuple[FileCatalog, ...]:
+    out = []
+    for path, default_from in catalog_files():
+        try:
+            doc = load_yaml(path)
+            rows = _file_rows(doc)
+        except (ValidationError, CatalogError, OSError) as exc:  # a broken file is not offered
+            logger.error("catalog file %s not usable: %s", path, exc)
+            continue
+        effective = doc.get("effective_from", default_from)
+        effective = dt.date.fromisoformat(str(effective)) if effective else None
+        out.append(FileCatalog(effective, tuple(rows)))
+    return tuple(sorted(out, key=lambda c: c.effective_from or dt.date.min))
 
-    _, items = starter_items(STARTER_CATALOG)
-    doc = load_yaml(STARTER_CATALOG)
-    return tuple(items), dict(doc.get("laws") or {})
 
+def _file_rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The items of a catalog file, validated as the catalog validates entries, with the mapping
+    (``predecessors``) kept; an invalid item is left out (and logged), never guessed."""
+    from ecoenforce.catalog.models import EntryAction
+    from ecoenforce.catalog.services.starter import STARTER_ITEM_KEYS, _resolve_laws
+    from ecoenforce.catalog.services.validation import clean_entry_data
 
-def _law_warnings(legal_basis: list[dict[str, Any]]) -> tuple[str, ...]:
-    laws = _starter()[1]
-    out: list[str] = []
-    for basis in legal_basis:
-        law = laws.get(str(basis.get("law_code") or ""))
-        if isinstance(law, Mapping) and law.get("in_force_on_compiled_date") is False:
-            note = f"《{law.get('name', '')}》：{law.get('status_note', '现行效力待核实')}"
-            if note not in out:
-                out.append(note)
-    return tuple(out)
+    laws = doc.get("laws") or {}
+    rows = []
+    for item in doc.get("items") or []:
+        if not isinstance(item, Mapping):
+            continue
+        try:
+            base = {k: v for k, v in item.items() if k in STARTER_ITEM_KEYS}
+            clean = clean_entry_data(_resolve_laws(base, laws), action=EntryAction.ADD)
+        except ValidationError as exc:
+            logger.error("catalog item %s left out: %s", item.get("code"), exc.messages)
+            continue
+        rows.append({**clean, "predecessors": item.get("predecessors") or item.get("predecessor")})
+    return rows
 
 
 def _item(data: Mapping[str, Any]) -> PenaltyItem | None:
@@ -112,8 +168,17 @@ def _item(data: Mapping[str, Any]) -> PenaltyItem | None:
     return PenaltyItem(
         code=str(data["code"]), name=str(data.get("name") or ""), category=str(data.get("category") or ""),
         sanction_data=dict(data.get("sanction") or {}), sanction=sanction, legal_basis=basis,
-        notes=str(data.get("notes") or ""), law_warnings=_law_warnings(basis),
+        notes=str(data.get("notes") or ""),
+        predecessors=_codes(data.get("predecessors")),
     )
+
+
+def _codes(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(str(v).strip().upper() for v in value if str(v).strip())
 
 
 def items_for(unit: Unit | None, on: dt.date) -> ItemSource:
@@ -123,7 +188,8 @@ def items_for(unit: Unit | None, on: dt.date) -> ItemSource:
         rows: list[Mapping[str, Any]] = [dataclasses.asdict(_entry_fields(e)) for e in entries]
         from_starter = False
     else:
-        rows = list(_starter()[0])
+        in_force = [c for c in _file_catalogs() if c.effective_from is None or c.effective_from <= on]
+        rows = list(in_force[-1].rows) if in_force else []
         from_starter = True
     items = [item for item in (_item(r) for r in rows) if item is not None]
     return ItemSource(items, from_starter)
@@ -137,10 +203,13 @@ class _Fields:
     sanction: dict[str, Any]
     legal_basis: list[dict[str, Any]]
     notes: str
+    predecessors: list[str]
 
 
 def _entry_fields(e: selectors.EffectiveEntry) -> _Fields:
-    return _Fields(e.code, e.name, e.category, e.sanction, e.legal_basis, e.notes)
+    # the mapping old → new is a field of the catalog entry once the catalog stores it
+    predecessors = getattr(e, "predecessors", None) or getattr(e.origin, "predecessors", None) or []
+    return _Fields(e.code, e.name, e.category, e.sanction, e.legal_basis, e.notes, list(predecessors))
 
 
 def search(items: list[PenaltyItem], q: str, *, limit: int = 30) -> list[PenaltyItem]:
@@ -241,7 +310,7 @@ def resolve_rule_set(rule_set_id: str | None, on: dt.date | None = None,
 
 
 @dataclass(frozen=True)
-class Computation:
+class ItemComputation:
     item: PenaltyItem
     rule_set: RuleSet | None
     result: PenaltyResult
@@ -254,7 +323,7 @@ def questions(item: PenaltyItem, rule_set: RuleSet | None, on: dt.date | None = 
 
 
 def compute(*, item: PenaltyItem, rule_set: RuleSet | None, facts: object,
-            on: dt.date | None = None) -> Computation:
+            on: dt.date | None = None) -> ItemComputation:
     """Run the engine; every problem with the input becomes ValidationError {path: [Chinese message]}."""
     try:
         parsed = facts_from_json(facts)
@@ -262,4 +331,4 @@ def compute(*, item: PenaltyItem, rule_set: RuleSet | None, facts: object,
                                  facts=parsed, exemptions=exemption_list_for(rule_set, on))
     except CatalogError as exc:
         raise ValidationError({exc.path or "facts": [exc.message]}) from None
-    return Computation(item, rule_set, result, facts_to_json(parsed))
+    return ItemComputation(item, rule_set, result, facts_to_json(parsed))

@@ -80,8 +80,18 @@ class CalculatorForm(_Bootstrap, forms.Form):
     )
     item = forms.CharField(label="执法事项编码", required=False, max_length=40)
     rule_set = forms.ChoiceField(label="适用的裁量基准", required=False)
-    on = forms.DateField(
-        label="违法行为（决定）日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    act_date = forms.DateField(
+        label="违法行为发生日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+    act_end_date = forms.DateField(
+        label="连续或者继续状态的终了日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="违法行为有连续或者继续状态的填写；适用终了时的规定",
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+    )
+    decision_date = forms.DateField(
+        label="作出处罚决定日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
     )
 
     def __init__(self, *args: Any, rule_sets: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -9,7 +9,7 @@ One row per decided penalty, whoever records it: the calculator page today, the 
 (``source_type``/``source_id`` name the recording object generically, so catalog never imports
 cases). ``facts``, ``sanction`` and ``rule_set_id`` are exactly the engine's input, so the
 consistency report (同案不同罚) can recompute the benchmark with the current engine and compare it
-with ``decided_amount``. Rows are written by ``services.penalty_record_decision`` only.
+with ``decided_amount``. Rows are written by ``services.record_decision`` only.
 """
 
 from __future__ import annotations

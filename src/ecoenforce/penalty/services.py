@@ -1,6 +1,10 @@
-"""Recording a penalty decision (裁量决定) — the one write path of ``DecidedPenalty``.
+"""The penalty package's door: ``compute`` (a penalty under the law chosen by the dates of the act and of
+the decision) and ``record_decision`` (the one write path of ``DecidedPenalty``).
 
-``penalty_record_decision`` checks the permission (an acting role computing penalties, the unit in
+Other apps (cases …) import only these two.  ``compute`` returns a ``law_change.Computation``: amount,
+derivation (the choice of law first), applied law and article, statutory range, the transition.
+
+``record_decision`` checks the permission (an acting role computing penalties, the unit in
 the recorder's jurisdiction), recomputes the benchmark from the facts with the engine (so invalid
 facts are refused and the stored engine amount is the engine's, never the caller's), checks the
 decided conclusion and amount against the statutory range, writes the row and its audit event in
@@ -23,8 +27,9 @@ from ecoenforce.audit.services import audit_record
 from ecoenforce.org.jurisdiction import in_jurisdiction
 from ecoenforce.org.models import Unit
 from ecoenforce.org.permissions import Refused, authorize
-from ecoenforce.penalty import catalog_items
+from ecoenforce.penalty import catalog_items, law_change
 from ecoenforce.penalty.engine.types import Decision
+from ecoenforce.penalty.law_change import Computation
 from ecoenforce.penalty.models import DecidedPenalty, DecisionType
 
 MAX_AMOUNT = Decimal("99999999999999.99")
@@ -55,7 +60,7 @@ def parse_amount(value: object, field: str = "decided_amount") -> Decimal:
     return amount
 
 
-def _check_decision(decision: str, amount: Decimal, comp: catalog_items.Computation) -> None:
+def _check_decision(decision: str, amount: Decimal, comp: Computation) -> None:
     if decision not in DecisionType.values:
         raise ValidationError({"decision": [f"未知的决定结论「{decision[:20]}」"]})
     if decision != DecisionType.FINE:
@@ -94,7 +99,29 @@ def _authorize(by: Any, unit: Unit, officer: Any) -> None:
         raise Refused("承办人员不在您的辖区内", action="catalog.penalty_decision", target=unit)
 
 
-def penalty_record_decision(
+def compute(
+    *,
+    unit: Unit | None,
+    item_code: str,
+    facts: object,
+    act_date: object,
+    act_end_date: object = None,
+    decision_date: object = None,
+    rule_set: str | None = None,
+    today: dt.date | None = None,
+) -> Computation:
+    """The penalty for `facts` under the item in force at the act (its end, for a continuing act) or
+    at the decision (today by default), chosen by 行政处罚法第三十七条.
+
+    ``rule_set`` None → the rule set of the unit's province in force at the decision; '' → none (the
+    national generic rule).  Every problem is a ``ValidationError`` {field: [Chinese message]}."""
+    d = law_change.dates(act_date, act_end_date, decision_date, today=today or timezone.localdate())
+    rule_set_id = catalog_items.default_rule_set_id(unit, d.decision_date) if rule_set is None else rule_set
+    resolved = catalog_items.resolve_rule_set(rule_set_id, d.decision_date)
+    return law_change.compute(unit=unit, item_code=str(item_code), facts=facts, dates=d, rule_set=resolved)
+
+
+def record_decision(
     *,
     by: Any,
     item_code: str,
@@ -105,13 +132,15 @@ def penalty_record_decision(
     unit: Unit | None = None,
     officer: Any = None,
     rule_set_id: str | None = None,
+    act_date: object = None,
+    act_end_date: object = None,
     decided_on: dt.date | None = None,
     source: tuple[str, str] = ("calculator", ""),
 ) -> DecidedPenalty:
-    """Record one decided penalty with the engine's benchmark for the same facts; audited.
+    """Record one decided penalty with the engine's benchmark for the same facts and dates; audited.
 
-    ``rule_set_id`` None → the default rule set of the unit's province on the decision date; ''
-    → no local rule set (the national generic rule)."""
+    ``act_date`` defaults to the decision date (no change of law to consider).  ``rule_set_id`` None →
+    the default rule set of the unit's province on the decision date; '' → none."""
     unit = unit if unit is not None else getattr(by, "unit", None)
     if unit is None:
         raise Refused("您的账户未关联单位，无法记录裁量决定", action="catalog.penalty_decision")
@@ -121,16 +150,14 @@ def penalty_record_decision(
     reason = (reason or "").strip()
     source_type, source_id = (str(source[0]), str(source[1]))
     _check_text(reason, source_type, source_id)
-    item = catalog_items.items_for(unit, decided_on).get(str(item_code)[:40])
-    if item is None:
-        message = f"执法事项「{str(item_code)[:40]}」不在本单位 {decided_on} 有效的执法事项清单中"
-        raise ValidationError({"item_code": [message]})
     if rule_set_id is None:
         rule_set_id = catalog_items.default_rule_set_id(unit, decided_on)
-    rule_set = catalog_items.resolve_rule_set(rule_set_id, decided_on)
-    comp = catalog_items.compute(item=item, rule_set=rule_set, facts=facts, on=decided_on)
+    comp = compute(unit=unit, item_code=str(item_code)[:40], facts=facts, act_date=act_date or decided_on,
+                   act_end_date=act_end_date, decision_date=decided_on, rule_set=rule_set_id,
+                   today=max(timezone.localdate(), decided_on))
     amount = parse_amount(decided_amount)
     _check_decision(str(decision), amount, comp)
+    item = comp.item
     row = DecidedPenalty(
         item_code=item.code, item_name=item.name[:300], unit=unit, officer=officer, decided_on=decided_on,
         facts=comp.facts, sanction=item.sanction_data, rule_set_id=rule_set_id or "",
@@ -141,8 +168,8 @@ def penalty_record_decision(
     row.full_clean()
     with transaction.atomic():
         row.save()
-        audit_record(actor=by, action="catalog.penalty_decision", target=row, after=snapshot(row),
-                     reason=reason)
+        audit_record(actor=by, action="catalog.penalty_decision", target=row,
+                     after={**snapshot(row), "law": law_change.snapshot(comp)}, reason=reason)
     return row
 
 

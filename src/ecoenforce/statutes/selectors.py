@@ -99,3 +99,33 @@ def search(query: str, law: Law | None = None) -> tuple[list[Article], bool]:
         qs = qs.filter(number=number) if number is not None else qs.filter(text__contains=term)
     hits = list(qs.order_by("version__law_id", "version_id", "number")[: SEARCH_LIMIT + 1])
     return hits[:SEARCH_LIMIT], len(hits) > SEARCH_LIMIT
+
+
+@dataclass(frozen=True)
+class LawStatus:
+    """What a page citing a law needs: where its text is, and whether (since when, by what) it is repealed."""
+
+    code: str
+    name: str
+    repealed_since: date | None
+    repealed_by: str
+    repealed_by_code: str
+    repealed_by_article: int | None
+
+
+def law_index() -> dict[str, LawStatus]:
+    """Every stored law by its full name, with its newest version's repeal (one query)."""
+    out: dict[str, LawStatus] = {}
+    versions = LawVersion.objects.select_related("law", "repealed_by").order_by("law_id", "-in_force_from")
+    for v in versions:
+        if v.law.name in out:
+            continue
+        out[v.law.name] = LawStatus(
+            code=v.law.code,
+            name=v.law.name,
+            repealed_since=v.repealed_since,
+            repealed_by=v.repealed_by.name if v.repealed_by else "",
+            repealed_by_code=v.repealed_by.code if v.repealed_by else "",
+            repealed_by_article=v.repealed_by_article,
+        )
+    return out

@@ -25,6 +25,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from .discretion import Step
 from .errors import PenaltyInputError
 from .sanction import as_decimal, fmt_yuan
+from .transition import parse_date
 
 __all__ = [
     "LATE_FEE_RATE",
@@ -33,14 +34,20 @@ __all__ = [
     "LateFeeResult",
     "RecheckCycle",
     "compute_daily_penalty",
+    "cycles_from_json",
+    "daily_penalty_basis",
     "daily_penalty_days",
     "late_fee",
+    "late_fee_for_dates",
     "overdue_days",
     "payment_due_date",
 ]
 
 ORDER_28 = "《环境保护主管部门实施按日连续处罚办法》（环境保护部令第28号）"
 EPL_59 = "《环境保护法》第五十九条"
+CODE_1060 = "《中华人民共和国生态环境法典》第一千零六十条"
+CODE_IN_FORCE = dt.date(2026, 8, 15)  # 法典第一千二百四十二条
+MAX_CYCLES = 50
 LATE_FEE_RATE = Decimal("0.03")
 PAYMENT_PERIOD_DAYS = 15
 RECHECK_WINDOW_DAYS = 30  # 28号令第十条：送达之日起三十日内复查
@@ -121,6 +128,48 @@ def _check_cycle(cycles: Sequence[RecheckCycle], i: int) -> None:
                                 f"cycles[{i}].order_served")
 
 
+def daily_penalty_basis(order_served: dt.date) -> str:
+    """The statute allowing the daily penalty on the date the first order was served: 环境保护法第五十九条
+    until 2026-08-14, then 《中华人民共和国生态环境法典》第一千零六十条 (its 第一千二百四十二条 repeals
+    the former)."""
+    return EPL_59 if order_served < CODE_IN_FORCE else CODE_1060
+
+
+def cycles_from_json(value: object) -> tuple[RecheckCycle, ...]:
+    """[{order_served, rechecked, violation_found?}, …] with ISO dates; PenaltyInputError otherwise."""
+    if not isinstance(value, list | tuple) or not value:
+        raise PenaltyInputError("至少需要一次责令改正及复查记录", "cycles")
+    if len(value) > MAX_CYCLES:
+        raise PenaltyInputError(f"复查记录不能超过{MAX_CYCLES}次", "cycles")
+    out = []
+    for i, c in enumerate(value):
+        if not isinstance(c, dict):
+            raise PenaltyInputError("应为包含送达日期和复查日期的记录", f"cycles[{i}]")
+        served = parse_date(c.get("order_served"), f"cycles[{i}].order_served")
+        rechecked = parse_date(c.get("rechecked"), f"cycles[{i}].rechecked")
+        assert served is not None and rechecked is not None
+        found = c.get("violation_found", True)
+        if not isinstance(found, bool):
+            raise PenaltyInputError("应为是或否", f"cycles[{i}].violation_found")
+        out.append(RecheckCycle(served, rechecked, found))
+    return tuple(out)
+
+
+def late_fee_for_dates(*, fine: object, due_date: object, paid_date: object, paused_days: object = 0,
+                       today: dt.date) -> LateFeeResult:
+    """加处罚款 from the due date and the payment date (today when not yet paid)."""
+    due = parse_date(due_date, "due_date")
+    paid = parse_date(paid_date, "paid_date", required=False) or today
+    assert due is not None
+    if paid > today:
+        raise PenaltyInputError("缴纳日期不能晚于今天", "paid_date")
+    if due.year < 1990:
+        raise PenaltyInputError("缴纳期限不能早于1990年", "due_date")
+    if isinstance(paused_days, bool) or not isinstance(paused_days, int) or not 0 <= paused_days <= 36500:
+        raise PenaltyInputError("不予计算的天数应为非负整数", "paused_days")
+    return late_fee(fine=fine, days_overdue=overdue_days(due_date=due, as_of=paid, paused_days=paused_days))
+
+
 def compute_daily_penalty(*, original_fine: object, cycles: Sequence[RecheckCycle]) -> DailyPenaltyResult:
     """Amount = original fine × cumulative days (28号令第十九条)."""
     fine = as_decimal(original_fine, "original_fine", error=PenaltyInputError)
@@ -129,7 +178,8 @@ def compute_daily_penalty(*, original_fine: object, cycles: Sequence[RecheckCycl
     days, steps, warnings = daily_penalty_days(cycles)
     amount = fine * days
     final = _step(f"按日连续处罚罚款 = 原处罚决定罚款 {fmt_yuan(fine)} × {days} 日 = {fmt_yuan(amount)}",
-                  "每日罚款数额为原处罚决定书确定的罚款数额", f"{ORDER_28}第十九条；{EPL_59}",
+                  "每日罚款数额为原处罚决定书确定的罚款数额",
+                  f"{ORDER_28}第十九条；{daily_penalty_basis(cycles[0].order_served)}",
                   fine=fine, days=days, amount=amount)
     return DailyPenaltyResult(days, fine, amount, (*steps, final), warnings)
 

@@ -142,7 +142,7 @@ def compute_penalty(
     exemptions: ExemptionList | None = None,
 ) -> PenaltyResult:
     """Decide no penalty / warning / fine for one violation and derive the amount step by step."""
-    validate_item_code(item_code, "item_code", PenaltyInputError)
+    validate_item_code(item_code, "item_code", PenaltyInputError, any_catalog_code=True)
     ctx = _Ctx(item_code, sanction, rule_set, facts)
     _validate_circumstances(ctx)
     exempt = _exemption(ctx, exemptions)

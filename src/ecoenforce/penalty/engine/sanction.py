@@ -60,6 +60,8 @@ __all__ = [
     "validate_item_code",
 ]
 
+MAX_DIGITS = 15  # amounts and bases below 10^15 yuan (the engine's exact Decimal arithmetic)
+
 # Base amounts a 倍数/百分比 fine is computed on (code → Chinese label).
 BASES: Mapping[str, str] = {
     "total_investment": "建设项目总投资额",
@@ -88,6 +90,7 @@ LAWS: Mapping[str, str] = {
     "FORCE": "行政强制法",
     # Not in the brief's scheme; used by the starter catalog (EIAREG-23-1) — for the lead to confirm.
     "EIAREG": "建设项目环境保护管理条例",
+    "CODE": "生态环境法典",  # 《中华人民共和国生态环境法典》, in force 2026-08-15
 }
 # clause 0 = the article (or paragraph) has no numbered 项 (starter-catalog convention)
 ITEM_CODE_RE = re.compile(r"^(" + "|".join(LAWS) + r")-([1-9][0-9]{0,3})-(0|[1-9][0-9]{0,2})$")
@@ -364,6 +367,8 @@ def as_decimal(
         raise error(f"应为数值，实际为「{value}」", path)
     if not result.is_finite():
         raise error(f"不是有限数值：「{value}」", path)
+    if result != 0 and result.adjusted() >= MAX_DIGITS:  # beyond any fine; keeps quantize() exact
+        raise error(f"数值过大（不能达到10的{MAX_DIGITS}次方）", path)
     if result < 0 and not allow_negative:
         raise error(f"不能为负数：{result}", path)
     return result
@@ -399,7 +404,15 @@ def load_yaml(path: Path) -> Any:
         raise ValidationError(f"YAML 格式错误：{exc}", f"文件 {path.name}") from None
 
 
-def validate_item_code(code: object, path: str, error: type[CatalogError] = ValidationError) -> str:
+# Any catalog code (the catalog's own pattern, catalog.services.validation.CODE_RE): a catalog may
+# name items in other schemes (local items, the Code catalog); rule-set data keeps the strict scheme.
+CATALOG_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,15}(?:-[A-Z0-9]{1,10}){1,4}$")
+
+
+def validate_item_code(code: object, path: str, error: type[CatalogError] = ValidationError, *,
+                       any_catalog_code: bool = False) -> str:
+    if any_catalog_code and isinstance(code, str) and CATALOG_CODE_RE.match(code):
+        return code
     if not isinstance(code, str) or not ITEM_CODE_RE.match(code):
         laws = "、".join(LAWS)
         raise error(f"执法事项编码「{code}」格式不符，应为 <法律>-<条>-<项>，法律代码取 {laws}", path)

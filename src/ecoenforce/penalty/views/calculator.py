@@ -27,12 +27,14 @@ from django.utils import timezone
 
 from ecoenforce.org.permissions import authorize
 from ecoenforce.org.roles import ACTING_ROLES
-from ecoenforce.penalty import catalog_items, services
-from ecoenforce.penalty.catalog_items import Computation, ItemSource, PenaltyItem
+from ecoenforce.penalty import catalog_items, law_change, services
+from ecoenforce.penalty.catalog_items import ItemSource, PenaltyItem
 from ecoenforce.penalty.engine.benchmarks import RuleSet
 from ecoenforce.penalty.engine.sanction import fmt_yuan
+from ecoenforce.penalty.engine.transition import ActDates
 from ecoenforce.penalty.engine.words import rmb_upper
 from ecoenforce.penalty.forms import CalculatorForm, PenaltyForm, RecordForm
+from ecoenforce.penalty.law_change import Computation
 from ecoenforce.penalty.models import DecisionType
 
 DECISION_LABELS = dict(DecisionType.choices)
@@ -47,7 +49,7 @@ VALUE_LABELS = {
 @dataclass
 class Selection:
     form: CalculatorForm
-    on: dt.date
+    dates: ActDates
     source: ItemSource
     rule_set_id: str = ""
     rule_set: RuleSet | None = None
@@ -55,33 +57,52 @@ class Selection:
     found: list[PenaltyItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def on(self) -> dt.date:
+        """The decision date: rule sets and their validity are judged on it."""
+        return self.dates.decision_date
+
     def query(self) -> str:
+        d = self.dates
         return urlencode({"item": self.item.code if self.item else "", "rule_set": self.rule_set_id,
-                          "on": self.on.isoformat()})
+                          "act_date": d.act_date.isoformat(),
+                          "act_end_date": d.act_end_date.isoformat() if d.act_end_date else "",
+                          "decision_date": d.decision_date.isoformat()})
 
 
 def can_record(user: Any) -> bool:
     return bool(user.has_perm("catalog.compute_penalty") and user.has_role(*ACTING_ROLES))
 
 
-def _date(raw: str | None) -> dt.date:
+def _dates(params: QueryDict) -> tuple[ActDates, dict[str, list[str]]]:
+    """The checked dates and their errors; today's date stands in for bad dates.  ``on`` (the single
+    date of earlier links) is read as the act date."""
+    today = timezone.localdate()
+    raw = {k: (params.get(k) or "").strip() or None for k in ("act_date", "act_end_date", "decision_date")}
+    raw["act_date"] = raw["act_date"] or (params.get("on") or "").strip() or today.isoformat()
     try:
-        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+        return law_change.dates(raw["act_date"], raw["act_end_date"], raw["decision_date"], today=today), {}
+    except ValidationError as exc:
+        return ActDates(today, None, today), exc.message_dict
 
 
 def select(request: HttpRequest, params: QueryDict) -> Selection:
-    """The item, rule set and date asked for, each checked; problems are Chinese form errors."""
+    """The item, rule set and dates asked for, each checked; problems are Chinese form errors."""
     user: Any = request.user
-    on = _date(params.get("on"))
     data = params.copy()
+    dates, errors = _dates(params)
+    on = dates.decision_date
     if "rule_set" not in data:
         data["rule_set"] = catalog_items.default_rule_set_id(user.unit, on)
-    data.setdefault("on", on.isoformat())
+    for key, value in (("act_date", dates.act_date), ("decision_date", on)):
+        data.setdefault(key, value.isoformat())
     form = CalculatorForm(data, rule_sets=catalog_items.rule_set_choices(on))
-    sel = Selection(form=form, on=on, source=catalog_items.items_for(user.unit, on))
     form.is_valid()
+    for key, msgs in errors.items():
+        for msg in msgs:
+            if msg not in form.errors.get(key, []):
+                form.add_error(key if key in form.fields else None, msg)
+    sel = Selection(form=form, dates=dates, source=catalog_items.items_for(user.unit, dates.governing))
     sel.rule_set_id = form.cleaned_data.get("rule_set", "") if "rule_set" not in form.errors else ""
     if "rule_set" not in form.errors:
         try:
@@ -90,10 +111,11 @@ def select(request: HttpRequest, params: QueryDict) -> Selection:
             form.add_error("rule_set", exc.message_dict.get("rule_set", exc.messages))
     code = form.cleaned_data.get("item", "")
     if code:
-        sel.item = sel.source.get(code)
+        sel.item = sel.source.get(code) or catalog_items.items_for(user.unit, on).get(code)
         if sel.item is None:
-            where = "起步清单" if sel.source.from_starter else f"本单位{on.isoformat()}有效的执法事项清单"
-            form.add_error("item", f"未知的执法事项「{code[:40]}」：不在{where}中")
+            where = "平台随附的执法事项清单" if sel.source.from_starter else "本单位有效的执法事项清单"
+            message = f"未知的执法事项「{code[:40]}」：违法行为发生时和作出处罚决定时都不在{where}中"
+            form.add_error("item", message)
     query = form.cleaned_data.get("q", "")
     if query:
         sel.found = catalog_items.search(sel.source.items, query)
@@ -109,8 +131,9 @@ def calculator(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"sel": sel, "can_record": can_record(request.user), "htmx": htmx}
     ready = sel.item is not None and not sel.form.errors
     if ready and sel.item is not None:
-        questions = catalog_items.questions(sel.item, sel.rule_set, sel.on)
+        questions = law_change.questions(request.user.unit, sel.item, sel.dates, sel.rule_set)  # type: ignore[union-attr]
         ctx["questions"] = questions
+        ctx["law_notes"] = law_change.item_notes(request.user.unit, sel.item.code, sel.dates)  # type: ignore[union-attr]
         if questions.computable:
             done = _compute(request, sel, ctx)
             if done is not None:
@@ -128,8 +151,11 @@ def _compute(request: HttpRequest, sel: Selection, ctx: dict[str, Any]) -> HttpR
     form = ctx["form"] = PenaltyForm(request.POST, questions=ctx["questions"])
     if not form.is_valid():
         return None
+    d = sel.dates
     try:
-        comp = catalog_items.compute(item=sel.item, rule_set=sel.rule_set, facts=form.facts(), on=sel.on)
+        comp = services.compute(unit=request.user.unit, item_code=sel.item.code,  # type: ignore[union-attr]
+                                facts=form.facts(), act_date=d.act_date, act_end_date=d.act_end_date,
+                                decision_date=d.decision_date, rule_set=sel.rule_set_id)
     except ValidationError as exc:
         form.add_engine_errors(exc)
         return None
@@ -155,9 +181,10 @@ def _record(
         return None
     d = record.cleaned_data
     try:
-        row = services.penalty_record_decision(
+        row = services.record_decision(
             by=request.user, item_code=comp.item.code, facts=comp.facts, decided_amount=d["decided_amount"],
             decision=d["decision"], reason=d["reason"], rule_set_id=sel.rule_set_id, decided_on=sel.on,
+            act_date=sel.dates.act_date, act_end_date=sel.dates.act_end_date,
             source=("calculator", d["source_id"]),
         )
     except ValidationError as exc:
@@ -195,16 +222,31 @@ def result_context(comp: Computation) -> dict[str, Any]:
     steps = [
         {"n": i, "description": s.description, "rule": s.rule, "source": s.source, "unverified": s.unverified,
          "values": [(VALUE_LABELS[k], v) for k, v in s.values.items() if k in VALUE_LABELS and v != "—"]}
-        for i, s in enumerate(r.steps, start=1)
+        for i, s in enumerate(comp.steps, start=1)
     ]
+    t = comp.transition
+    sides = [x for x in (t.act, t.decision if t.compared else None) if x is not None]
     return {
         "decision": DECISION_LABELS.get(r.decision.value, r.decision.value),
         "amount": fmt_yuan(r.amount), "words": rmb_upper(r.amount), "is_fine": r.decision.value == "fine",
         "range": statutory_range(r.statutory_min, r.statutory_max), "steps": steps,
-        "unverified_count": sum(1 for s in r.steps if s.unverified),
+        "unverified_count": sum(1 for s in comp.steps if s.unverified),
+        "sides": [{"label": x.label, "on": x.on, "law": x.law, "article": x.article, "code": x.item_code,
+                   "applied": x is t.applied_side, "punishes": x.punishes,
+                   "range": "—" if x.result is None else statutory_range(x.result.statutory_min,
+                                                                         x.result.statutory_max),
+                   "amount": "不再处罚" if x.result is None else _outcome(x.result)} for x in sides],
+        "transition": t, "law_notes": comp.law_notes,
+        "applied": f"{comp.applied_law}{comp.applied_article}",
         "rule_set": comp.rule_set.name if comp.rule_set else catalog_items.NO_RULE_SET_LABEL,
         "computed_at": timezone.localtime(),
     }
+
+
+def _outcome(r: Any) -> str:
+    if r.decision.value == "fine":
+        return f"罚款 {fmt_yuan(r.amount)}"
+    return str(DECISION_LABELS.get(r.decision.value, r.decision.value))
 
 
 def facts_summary(form: PenaltyForm) -> list[tuple[str, str]]:
