@@ -104,6 +104,9 @@ def _register_routers() -> None:
     from ecoenforce.documents.api import router as documents_router
 
     api.add_router("/documents", documents_router, tags=["执法文书"])
+    from ecoenforce.complaints.api import router as complaints_router
+
+    api.add_router("/complaints", complaints_router, tags=["投诉举报"])
 
 
 _register_routers()

@@ -75,6 +75,9 @@ def test_public_files_with_a_photo_then_handler_officer_reply_and_satisfaction(
     assert "已办结" in page.locator("#status").inner_text()
     c.refresh_from_db()
     assert c.status == Status.CLOSED and c.satisfaction == "satisfied"
+    from ecoenforce.cases.models import Lead
+
+    assert Lead.objects.filter(source_kind="complaint", source_ref=c.number).exists()  # the verified one
 
 
 def test_high_contrast_is_kept_in_this_browser(committed_world: Any, live_server: Any, page: Any) -> None:

@@ -44,7 +44,7 @@ def _handled(world: Any, finding: str = "violation", **over: Any) -> Complaint:
 
 def test_the_whole_flow_with_reopening_when_unsatisfied(world: Any) -> None:
     c = _handled(world)
-    assert c.status == Status.REPLIED and c.lead_ref == ""  # cases not installed: no lead, nothing breaks
+    assert c.status == Status.REPLIED and c.lead_ref  # the verified complaint opened a lead
     services.complaint_rate(complaint=c, satisfaction="unsatisfied", note="仍在排放")
     assert c.status == Status.DISPATCHED and c.reopen_count == 1
     with pytest.raises(ValidationError):
@@ -66,6 +66,23 @@ def test_the_whole_flow_with_reopening_when_unsatisfied(world: Any) -> None:
         )
     )
     assert actions.count("complaints.verify") == 2 and "complaints.rate" in actions
+
+
+def test_a_verified_complaint_opens_one_lead_without_the_reporter(world: Any) -> None:
+    from ecoenforce.cases.models import Lead
+
+    c = _handled(world, identity={"name": "周密", "phone": "13300004444"})
+    lead = Lead.objects.get(source_kind="complaint", source_ref=c.number)
+    assert str(lead.pk) == c.lead_ref and lead.unit == world.units["county_a"]
+    assert "周密" not in str(lead.facts) + lead.summary and "13300004444" not in str(lead.facts)
+    no, _ = _new(world)
+    services.complaint_dispatch(
+        complaint=no, unit=world.units["county_a"], by=world.user("county_a", "complaint_handler")
+    )
+    services.complaint_verify(
+        complaint=no, finding="no_violation", verification="未发现。", by=world.user("county_a", "officer")
+    )
+    assert no.lead_ref == "" and Lead.objects.count() == 1
 
 
 def test_figures_like_seed_004_come_from_the_data(world: Any) -> None:

@@ -40,21 +40,31 @@ def register() -> None:
 
 
 def open_lead(complaint: Any, *, by: Any) -> str:
-    """A verified complaint opens a lead (source kind "complaint"); returns the lead's reference."""
+    """A verified complaint opens a lead (source kind "complaint"); returns the lead's reference.
+
+    The facts handed over are the matter itself: never the reporter (the Code's art 146)."""
     if not installed(CASES):
         return ""
     from ecoenforce.cases.services import lead_open  # type: ignore[import-not-found,unused-ignore]
 
+    facts = {
+        "category": complaint.get_category_display(),
+        "place": complaint.address,
+        "division_code": complaint.division_code,
+        "finding": complaint.get_finding_display(),
+        "verification": complaint.verification,
+        "received_at": complaint.received_at.date().isoformat(),
+    }
     lead = lead_open(
         unit=complaint.unit,
         entity=complaint.entity,
         source_kind="complaint",
         source_ref=complaint.number,
-        summary=f"投诉举报{complaint.number}：{complaint.get_category_display()}",
-        facts=complaint.verification,
+        summary=f"投诉举报{complaint.number}：{complaint.get_category_display()}，{complaint.address}"[:500],
+        facts=facts,
         by=by,
     )
-    return str(getattr(lead, "number", "") or lead.pk)
+    return str(lead.pk)
 
 
 def request_inspection(complaint: Any, *, by: Any) -> str:

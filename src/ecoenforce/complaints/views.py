@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ecoenforce.complaints import reward_services, selectors
+from ecoenforce.complaints import excel, reward_services, selectors
 from ecoenforce.complaints.forms import (
     DispatchForm,
     ExtendForm,
@@ -23,6 +23,7 @@ from ecoenforce.complaints.forms import (
     RewardApproveForm,
     RewardPayForm,
     RewardProposeForm,
+    TransferImportForm,
     VerifyForm,
 )
 from ecoenforce.complaints.identity import LABELS, identity_reveal
@@ -282,3 +283,41 @@ def attachment(request: HttpRequest, pk: int, att: int) -> FileResponse:
     response = FileResponse(found.file.open("rb"), content_type=found.content_type)
     response["Content-Disposition"] = f'inline; filename="{c.number}-{found.pk}.{found.extension}"'
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_import(request: HttpRequest) -> HttpResponse:
+    """Import a 12345/12369 transfer list (.xlsx); the template is offered for download."""
+    authorize(request.user, "complaints.register", action="complaints.import")
+    if request.GET.get("template"):
+        return _xlsx(excel.template(), "transfers-template.xlsx")
+    form = TransferImportForm(request.POST or None, request.FILES or None)
+    results: list[excel.RowResult] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            form.add_error("file", "文件不能超过 5 MB")
+        else:
+            try:
+                results = excel.import_transfers(upload.read(), by=request.user)
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+    status = 400 if form.errors else 200
+    return render(request, "complaints/import.html", {"form": form, "results": results}, status=status)
+
+
+@login_required
+def complaint_export(request: HttpRequest) -> HttpResponse:
+    authorize(request.user, "complaints.view", action="complaints.export")
+    rows = list(selectors.filtered(selectors.complaints_for(request.user), request.GET)[:5000])
+    return _xlsx(excel.export(rows), "complaints.xlsx")
