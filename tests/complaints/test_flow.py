@@ -215,3 +215,19 @@ def test_rewards_proposed_approved_by_the_rules_approver_paid_and_notified(world
         reward_services.reward_propose(
             complaint=anonymous, tier="general", facts={"proven": True, "not_staff": True}, by=handler
         )
+
+
+def test_the_yearly_cap_counts_the_same_reporter_without_opening_identities(world: Any) -> None:
+    handler = world.user("county_a", "complaint_handler")
+    facts = {"proven": True, "not_staff": True}
+    amounts = []
+    for _ in range(6):  # 6 x 5,000 yuan reach the 30,000 yuan cap of the rule
+        c = _handled(world, identity={"name": "何勤", "phone": "138 0000 9999"})
+        amounts.append(reward_services.reward_propose(complaint=c, tier="major", facts=facts, by=handler).amount)
+    assert sum(amounts) == 30000
+    c = _handled(world, identity={"name": "何勤", "phone": "13800009999"})
+    with pytest.raises(ValidationError, match="已达上限"):
+        reward_services.reward_propose(complaint=c, tier="general", facts=facts, by=handler)
+    other = _handled(world, identity={"name": "另一人", "phone": "13900001111"})
+    assert reward_services.reward_propose(complaint=other, tier="general", facts=facts, by=handler).amount == 300
+    assert AuditEvent.objects.filter(action="complaints.view_identity").count() == 0

@@ -10,6 +10,8 @@ event. Nothing here is ever given to the reported entity.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -49,10 +51,19 @@ def seal_identity(complaint: Complaint, identity: dict[str, str]) -> None:
     """Put the sealed identity on the (unsaved or saved) complaint; empty identity → anonymous."""
     clean = {k: (identity.get(k) or "").strip() for k in FIELDS}
     if not any(clean.values()):
-        complaint.anonymous, complaint.identity_sealed = True, ""
+        complaint.anonymous, complaint.identity_sealed, complaint.reporter_key = True, "", ""
         return
     complaint.anonymous = False
     complaint.identity_sealed = sealing.seal(_key(), clean, bound_to=_bound(complaint))
+    complaint.reporter_key = reporter_key(clean)
+
+
+def reporter_key(identity: dict[str, str]) -> str:
+    """The same person (by phone, else by name) gives the same key; the key reveals neither."""
+    basis = "".join(ch for ch in identity.get("phone", "") if ch.isdigit()) or identity.get("name", "").strip()
+    if not basis:
+        return ""
+    return hmac.new(_key(), f"reporter|{basis}".encode(), hashlib.sha256).hexdigest()
 
 
 def identity_reveal(*, complaint: Complaint, by: Any, purpose: str) -> dict[str, str]:

@@ -100,6 +100,9 @@ class Complaint(models.Model):
     )
     anonymous = models.BooleanField("匿名举报", default=True)
     identity_sealed = models.TextField(blank=True, editable=False)
+    # A keyed hash (HMAC with the identity key) of the reporter's phone: the same reporter's reports
+    # can be counted together (the reward cap per reporter and year) without opening any identity.
+    reporter_key = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     unit = models.ForeignKey(
         Unit,
         null=True,

@@ -39,11 +39,17 @@ def rule_for_complaint(complaint: Complaint) -> rewards.RewardRule | None:
 
 
 def _paid_this_year(complaint: Complaint) -> Decimal:
-    """Rewards already approved or paid on reports with the same sealed identity this year.
-
-    Identities are sealed with a fresh nonce, so the same person cannot be matched across reports
-    without opening them; the cap per report is applied here and the yearly cap by the approver."""
-    return Decimal("0")
+    """Rewards proposed, approved or paid this year on reports by the same reporter (matched by the
+    keyed reporter hash, so no identity is opened)."""
+    if not complaint.reporter_key:
+        return Decimal("0")
+    total = (
+        RewardDecision.objects.filter(complaint__reporter_key=complaint.reporter_key,
+                                      proposed_at__year=timezone.localdate().year)
+        .exclude(state=RewardState.REJECTED)
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    return total or Decimal("0")
 
 
 def reward_propose(*, complaint: Complaint, tier: str, facts: dict[str, bool], by: Any) -> RewardDecision:
@@ -63,6 +69,8 @@ def reward_propose(*, complaint: Complaint, tier: str, facts: dict[str, bool], b
     except KeyError:
         raise ValidationError({"tier": "请选择奖励档次"}) from None
     value = rewards.amount(rule, tier, _paid_this_year(complaint))
+    if value <= 0:
+        raise ValidationError(f"该举报人本年度所获奖励已达上限（{rule.cap_per_reporter_per_year}元）")
     decision = RewardDecision(
         complaint=complaint,
         unit=complaint.unit,
