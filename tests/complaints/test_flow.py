@@ -223,11 +223,30 @@ def test_the_yearly_cap_counts_the_same_reporter_without_opening_identities(worl
     amounts = []
     for _ in range(6):  # 6 x 5,000 yuan reach the 30,000 yuan cap of the rule
         c = _handled(world, identity={"name": "何勤", "phone": "138 0000 9999"})
-        amounts.append(reward_services.reward_propose(complaint=c, tier="major", facts=facts, by=handler).amount)
+        amounts.append(
+            reward_services.reward_propose(complaint=c, tier="major", facts=facts, by=handler).amount
+        )
     assert sum(amounts) == 30000
     c = _handled(world, identity={"name": "何勤", "phone": "13800009999"})
     with pytest.raises(ValidationError, match="已达上限"):
         reward_services.reward_propose(complaint=c, tier="general", facts=facts, by=handler)
     other = _handled(world, identity={"name": "另一人", "phone": "13900001111"})
-    assert reward_services.reward_propose(complaint=other, tier="general", facts=facts, by=handler).amount == 300
+    assert (
+        reward_services.reward_propose(complaint=other, tier="general", facts=facts, by=handler).amount == 300
+    )
     assert AuditEvent.objects.filter(action="complaints.view_identity").count() == 0
+
+
+def test_the_statistics_page_charts_the_scoped_figures(world: Any) -> None:
+    import json
+    import re
+
+    _new(world)
+    _new(world, code="131023", address="永清")
+    client = Client()
+    client.force_login(world.user("county_a", "complaint_handler"))
+    html = client.get("/complaints/stats/").content.decode()
+    data = json.loads(re.search(r'id="chart-category" type="application/json">(.*?)</script>', html).group(1))
+    assert data["series"][0]["data"] == [1]  # only its own county's complaint
+    month = json.loads(re.search(r'id="chart-month" type="application/json">(.*?)</script>', html).group(1))
+    assert month["series"][0]["data"][-1] == 1

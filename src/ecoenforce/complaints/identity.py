@@ -60,7 +60,9 @@ def seal_identity(complaint: Complaint, identity: dict[str, str]) -> None:
 
 def reporter_key(identity: dict[str, str]) -> str:
     """The same person (by phone, else by name) gives the same key; the key reveals neither."""
-    basis = "".join(ch for ch in identity.get("phone", "") if ch.isdigit()) or identity.get("name", "").strip()
+    basis = (
+        "".join(ch for ch in identity.get("phone", "") if ch.isdigit()) or identity.get("name", "").strip()
+    )
     if not basis:
         return ""
     return hmac.new(_key(), f"reporter|{basis}".encode(), hashlib.sha256).hexdigest()

@@ -44,8 +44,9 @@ def _paid_this_year(complaint: Complaint) -> Decimal:
     if not complaint.reporter_key:
         return Decimal("0")
     total = (
-        RewardDecision.objects.filter(complaint__reporter_key=complaint.reporter_key,
-                                      proposed_at__year=timezone.localdate().year)
+        RewardDecision.objects.filter(
+            complaint__reporter_key=complaint.reporter_key, proposed_at__year=timezone.localdate().year
+        )
         .exclude(state=RewardState.REJECTED)
         .aggregate(s=Sum("amount"))["s"]
     )

@@ -118,3 +118,43 @@ def by_category(qs: QuerySet[Complaint]) -> list[tuple[str, int]]:
     labels = dict(Category.choices)
     rows = qs.exclude(status=Status.MERGED).values("category").annotate(n=Count("pk")).order_by("-n")
     return [(labels.get(r["category"], r["category"]), r["n"]) for r in rows]
+
+
+def by_month(qs: QuerySet[Complaint], months: int = 12) -> list[tuple[str, int, int]]:
+    """(YYYY-MM, received, closed) for the last `months` months, oldest first."""
+    from django.db.models.functions import TruncMonth
+
+    today = timezone.localdate()
+    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (
+        qs.filter(received_at__date__gte=first)
+        .annotate(m=TruncMonth("received_at"))
+        .values("m")
+        .annotate(n=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED)))
+        .order_by("m")
+    )
+    return [(f"{r['m']:%Y-%m}", r["n"], r["closed"]) for r in rows]
+
+
+def chart_options(qs: QuerySet[Complaint]) -> dict[str, Any]:
+    """ECharts options (page charts are drawn by static/js/app.js from json_script)."""
+    cats = by_category(qs)
+    months = by_month(qs)
+    return {
+        "category": {
+            "tooltip": {},
+            "xAxis": {"type": "category", "data": [c for c, _ in cats]},
+            "yAxis": {"type": "value", "minInterval": 1},
+            "series": [{"type": "bar", "name": "件数", "data": [n for _, n in cats]}],
+        },
+        "month": {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"data": ["受理", "办结"]},
+            "xAxis": {"type": "category", "data": [m for m, _, _ in months]},
+            "yAxis": {"type": "value", "minInterval": 1},
+            "series": [
+                {"type": "line", "name": "受理", "data": [n for _, n, _ in months]},
+                {"type": "line", "name": "办结", "data": [c for _, _, c in months]},
+            ],
+        },
+    }

@@ -70,12 +70,15 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_stats(request: HttpRequest) -> HttpResponse:
     authorize(request.user, "complaints.view", action="complaints.stats")
     qs = selectors.complaints_for(request.user)
+    charts = selectors.chart_options(qs)
     return render(
         request,
         "complaints/stats.html",
         {
             "figures": selectors.figures(qs),
             "by_category": selectors.by_category(qs),
+            "category_chart": charts["category"],
+            "month_chart": charts["month"],
         },
     )
 
