@@ -115,6 +115,8 @@ def _register_routers() -> None:
     api.add_router("/inspections", inspections_router, tags=["监督检查"])
     from ecoenforce.monitoring.api import router as monitoring_router
     api.add_router("/monitoring", monitoring_router, tags=["在线监控"])
+    from ecoenforce.complaints.api import router as complaints_router
+    api.add_router("/complaints", complaints_router, tags=["投诉举报"])
 
 
 _register_routers()

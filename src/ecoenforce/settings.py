@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "ecoenforce.documents",
     "ecoenforce.inspections",
     "ecoenforce.monitoring",
+    "ecoenforce.complaints",
+    "ecoenforce.enterprise",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,9 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("角色授权", "org:roles", "org.grant_roles"),
     ("接口令牌", "org:tokens", "org.manage_tokens"),
     ("审计记录", "audit:events", "audit.view"),
+    ("投诉举报", "complaints:list", "complaints.view"),
+    ("企业服务", "enterprise:home", "enterprise.self_service"),
+    ("企业账户审核", "enterprise:accounts", "enterprise.approve_accounts"),
     ("公示", "portal:home", None),
 )
 
@@ -32,6 +35,7 @@ LANDING: tuple[tuple[str, str], ...] = (
     ("org.manage_units", "org:units"),
     ("org.grant_roles", "org:roles"),
     ("audit.view", "audit:events"),
+    ("enterprise.self_service", "enterprise:home"),
 )
 
 
