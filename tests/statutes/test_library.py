@@ -95,7 +95,7 @@ def test_staff_read_the_library_after_login(world: Any, library: Any, role: str)
     assert client.get("/laws/").status_code == 302
     client.force_login(world.user("county_a", role))
     assert client.get("/laws/").status_code == 200
-    assert "第一千零六十条" in client.get("/laws/CODE/").content.decode()
+    assert "第一千零六十条" in client.get("/laws/CODE/", {"a": 1060}).content.decode()
 
 
 def test_administrators_are_sent_to_the_public_pages(world: Any, library: Any) -> None:
