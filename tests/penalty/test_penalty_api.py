@@ -27,7 +27,9 @@ def _post(client, payload):
 
 
 def _body(item="AIR-99-2", rule_set="GD-2022", **facts):
-    return {"item_code": item, "rule_set": rule_set, "act_date": "2026-06-01", "facts": facts}
+    # decided on the day of the act: no change of law to consider (tests/penalty/test_transition*.py)
+    return {"item_code": item, "rule_set": rule_set, "act_date": "2026-06-01", "decision_date": "2026-06-01",
+            "facts": facts}
 
 
 @pytest.fixture
@@ -71,7 +73,8 @@ def test_compute_apology_and_mitigation(officer, client) -> None:
 def test_default_rule_set_of_the_unit(officer, client) -> None:
     # 廊坊 (河北): the Hebei rule set is the default; it has no transcribed rows, so the generic rule
     # computes, and the user is told so and that its values are unverified
-    payload = {"item_code": "AIR-99-2", "act_date": "2026-06-01", "facts": {"grade": "general"}}
+    payload = {"item_code": "AIR-99-2", "act_date": "2026-06-01", "decision_date": "2026-06-01",
+               "facts": {"grade": "general"}}
     data = _post(client, payload).json()
     assert data["rule_set_id"] == "HB-2023" and data["amount"] == "550000" and data["mode"] == "generic"
     assert data["rule_set_name"] == "河北省生态环境行政处罚自由裁量权裁量基准"
@@ -169,7 +172,7 @@ def test_questions(officer, client) -> None:
     assert "含本次" in repeat["question"]
     assert data["exemption"]["entries"][0]["id"] == "GD-NP-AIR-EXCEEDANCE"
     assert data["apology"]["min_rate"] == "0.3"
-    generic = client.get("/api/penalty/items/EIA-31-1/questions?rule_set=").json()
+    generic = client.get("/api/penalty/items/EIA-31-1/questions?rule_set=&on=2026-06-01").json()
     assert generic["factors"] == [] and generic["bases"][0]["value"] == "total_investment"
     assert client.get("/api/penalty/items/AIR-999-9/questions").status_code == 422
 

@@ -86,14 +86,15 @@ def test_generic_item_offers_grades_and_bases(world, client) -> None:
 
 def test_htmx_swaps_questions(world, client) -> None:
     client.force_login(world.user("county_a", "officer"))
-    response = client.get(URL + "?item=AIR-99-2&rule_set=GD-2022", HTTP_HX_REQUEST="true")
+    response = client.get(URL + "?item=AIR-99-2&rule_set=GD-2022&on=2026-06-01", HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body and 'id="penalty-form"' in body
 
 
 def test_item_search(world, client) -> None:
     client.force_login(world.user("county_a", "officer"))
-    body = client.get(reverse("penalty:items") + "?q=AIR-99", HTTP_HX_REQUEST="true").content.decode()
+    url = reverse("penalty:items") + "?q=AIR-99&on=2026-06-01"
+    body = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "AIR-99-2" in body and "AIR-99-1" in body and "<html" not in body
     body = client.get(
         reverse("penalty:items") + "?q=nothing-like-this", HTTP_HX_REQUEST="true"
@@ -208,7 +209,7 @@ def test_generic_item_computed(world, client) -> None:
 
 def test_not_computable_item(world, client) -> None:
     client.force_login(world.user("county_a", "officer"))
-    page = client.get(URL + "?item=EPL-24-0").content.decode()
+    page = client.get(URL + "?item=EPL-24-0&on=2026-06-01").content.decode()
     assert 'id="not-computable"' in page and "不含罚款或警告" in page
 
 

@@ -216,7 +216,8 @@ def search(items: list[PenaltyItem], q: str, *, limit: int = 30) -> list[Penalty
     terms = [t for t in q.lower().split() if t][:10]
     found = [
         i for i in items
-        if i.computable and all(t in f"{i.code} {i.name} {i.category}".lower() for t in terms)
+        if i.computable and all(t in f"{i.code} {i.name} {i.category} {' '.join(i.predecessors)}".lower()
+                                for t in terms)
     ]
     return found[:limit]
 

@@ -79,7 +79,11 @@ def _dates(params: QueryDict) -> tuple[ActDates, dict[str, list[str]]]:
     date of earlier links) is read as the act date."""
     today = timezone.localdate()
     raw = {k: (params.get(k) or "").strip() or None for k in ("act_date", "act_end_date", "decision_date")}
-    raw["act_date"] = raw["act_date"] or (params.get("on") or "").strip() or today.isoformat()
+    legacy = (params.get("on") or "").strip() or None  # the one "违法行为（决定）日期" of earlier links
+    if raw["act_date"] is None and legacy:
+        raw["act_date"] = legacy
+        raw["decision_date"] = raw["decision_date"] or legacy
+    raw["act_date"] = raw["act_date"] or today.isoformat()
     try:
         return law_change.dates(raw["act_date"], raw["act_end_date"], raw["decision_date"], today=today), {}
     except ValidationError as exc:
@@ -111,7 +115,9 @@ def select(request: HttpRequest, params: QueryDict) -> Selection:
             form.add_error("rule_set", exc.message_dict.get("rule_set", exc.messages))
     code = form.cleaned_data.get("item", "")
     if code:
-        sel.item = sel.source.get(code) or catalog_items.items_for(user.unit, on).get(code)
+        successors = [i for i in sel.source.items if code in i.predecessors]  # an old code, followed
+        sel.item = (sel.source.get(code) or catalog_items.items_for(user.unit, on).get(code)
+                    or (successors[0] if len(successors) == 1 else None))
         if sel.item is None:
             where = "平台随附的执法事项清单" if sel.source.from_starter else "本单位有效的执法事项清单"
             message = f"未知的执法事项「{code[:40]}」：违法行为发生时和作出处罚决定时都不在{where}中"
