@@ -69,6 +69,24 @@ PERMISSIONS: dict[str, tuple[frozenset[str], bool]] = {
     "inspections.positive_nominate": (EDITORS, True),
     "inspections.positive_review": (frozenset({R.LEGAL_REVIEWER}), True),
     "inspections.positive_approve": (frozenset({R.BUREAU_HEAD}), True),
+    "monitoring.view": (READERS, False),
+    "monitoring.manage_devices": (EDITORS, True),
+    "monitoring.feed": (EDITORS, True),  # power readings and alarm events (API, Excel)
+    "monitoring.handle_alert": (frozenset({R.OFFICER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "monitoring.export": (READERS, False),
+    # complaints and report rewards (issue 11)
+    "complaints.view": (READERS, False),
+    "complaints.register": (frozenset({R.COMPLAINT_HANDLER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "complaints.dispatch": (frozenset({R.COMPLAINT_HANDLER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "complaints.verify": (frozenset({R.OFFICER, R.TEAM_LEADER}), True),
+    "complaints.reply": (frozenset({R.COMPLAINT_HANDLER, R.TEAM_LEADER, R.BUREAU_HEAD}), True),
+    "complaints.view_identity": (frozenset({R.COMPLAINT_HANDLER, R.BUREAU_HEAD}), False),
+    "complaints.reward_propose": (frozenset({R.COMPLAINT_HANDLER, R.TEAM_LEADER}), True),
+    "complaints.reward_approve": (frozenset({R.BUREAU_HEAD}), True),
+    "complaints.reward_pay": (frozenset({R.COMPLAINT_HANDLER}), True),
+    "enterprise.self_service": (frozenset({R.ENTERPRISE}), False),
+    "enterprise.approve_accounts": (frozenset({R.SYSADMIN}), True),
+    "enterprise.query": (READERS - {R.SUPERVISOR}, True),
 }
 assert all(not (roles - set(Role)) for roles, _ in PERMISSIONS.values())
 assert not (EDITORS - ACTING_ROLES)
