@@ -250,3 +250,13 @@ def test_the_statistics_page_charts_the_scoped_figures(world: Any) -> None:
     assert data["series"][0]["data"] == [1]  # only its own county's complaint
     month = json.loads(re.search(r'id="chart-month" type="application/json">(.*?)</script>', html).group(1))
     assert month["series"][0]["data"][-1] == 1
+
+
+def test_demo_complaints_give_figures_at_every_stage(world: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("complaints_demo", "--count", "14")
+    f = selectors.figures(Complaint.objects.all())
+    assert f.received == 14 and 0 < f.closed < 14 and f.rated > 0
+    call_command("complaints_demo", "--if-empty")
+    assert Complaint.objects.count() == 14
