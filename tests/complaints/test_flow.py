@@ -260,3 +260,24 @@ def test_demo_complaints_give_figures_at_every_stage(world: Any) -> None:
     assert f.received == 14 and 0 < f.closed < 14 and f.rated > 0
     call_command("complaints_demo", "--if-empty")
     assert Complaint.objects.count() == 14
+
+
+def test_reward_pages_propose_approve_pay_and_the_reporter_reads_the_notice(world: Any) -> None:
+    c, code = _new(world, identity={"name": "林立", "phone": "13400008888"})
+    handler_user = world.user("county_a", "complaint_handler")
+    services.complaint_dispatch(complaint=c, unit=world.units["county_a"], by=handler_user)
+    services.complaint_verify(
+        complaint=c, finding="violation", verification="属实", by=world.user("county_a", "officer")
+    )
+    handler, head = Client(), Client()
+    handler.force_login(handler_user)
+    head.force_login(world.user("county_a", "bureau_head"))
+    r = handler.post(f"/complaints/{c.pk}/reward/", {"tier": "general", "proven": "on", "not_staff": "on"})
+    assert r.status_code == 302
+    assert "审批奖励" in head.get(f"/complaints/{c.pk}/").content.decode()
+    assert handler.post(f"/complaints/{c.pk}/approve/", {"approve": "1"}).status_code == 403
+    assert head.post(f"/complaints/{c.pk}/approve/", {"approve": "1", "note": "同意"}).status_code == 302
+    assert handler.post(f"/complaints/{c.pk}/pay/", {"payment_ref": ""}).status_code == 400
+    assert handler.post(f"/complaints/{c.pk}/pay/", {"payment_ref": "JL-9"}).status_code == 302
+    page = Client().post("/public/complaints/track/", {"code": code}).content.decode()
+    assert "决定给予奖励300" in page and "举报奖励已发放" in page and "林立" not in page
