@@ -81,6 +81,20 @@ def _rows(doc: Any, field: str, columns: list[list[str]]) -> None:
     _cell(table.rows[3].cells[0], "{%tr endfor %}")
 
 
+def _signatures(doc: Any, field: str) -> None:
+    """Drawn signatures: the table sits between {%p if %} paragraphs, so it is gone when there are none."""
+    _para(doc, f"{{%p if {field} %}}")
+    table = doc.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    for i, header in enumerate(("签名人", "姓名", "签名")):
+        _cell(table.rows[0].cells[i], header, bold=True)
+    _cell(table.rows[1].cells[0], f"{{%tr for s in {field} %}}")
+    for i, key in enumerate(("label", "name", "image")):
+        _cell(table.rows[2].cells[i], f"{{{{ s.{key} }}}}")
+    _cell(table.rows[3].cells[0], "{%tr endfor %}")
+    _para(doc, "{%p endif %}")
+
+
 def _block(doc: Any, block: dict[str, Any]) -> None:
     if "p" in block:
         only = ONLY_FIELD.match(block["p"])
@@ -104,9 +118,15 @@ def _block(doc: Any, block: dict[str, Any]) -> None:
         _para(doc, "问：{{ r.q }}", indent=True)
         _para(doc, "答：{{ r.a }}", indent=True)
         _para(doc, "{%p endfor %}")
+    elif "signatures" in block:
+        _signatures(doc, block["signatures"])
     elif "sign" in block:
+        if block.get("unless"):
+            _para(doc, f"{{%p if not {block['unless']} %}}")
         for line in block["sign"]:
             _para(doc, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        if block.get("unless"):
+            _para(doc, "{%p endif %}")
     else:
         raise ValueError(f"unknown block {block}")
 

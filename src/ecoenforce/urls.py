@@ -13,6 +13,7 @@ urlpatterns = [
     path("catalog/penalty/", include("ecoenforce.penalty.urls")),
     path("catalog/", include("ecoenforce.catalog.urls")),
     path("org/", include("ecoenforce.org.manage_urls")),
+    path("public/draws/", include("ecoenforce.inspections.public_urls")),
     path("public/laws/", include("ecoenforce.statutes.public_urls")),
     path("public/verify/", include("ecoenforce.documents.public_urls")),
     path("public/complaints/", include("ecoenforce.complaints.public_urls")),
@@ -21,7 +22,10 @@ urlpatterns = [
     path("jobs/", include("ecoenforce.worker.urls")),
     path("laws/", include("ecoenforce.statutes.urls")),
     path("documents/", include("ecoenforce.documents.urls")),
+    path("cases/", include("ecoenforce.cases.urls")),
+    path("inspections/", include("ecoenforce.inspections.urls")),
     path("complaints/", include("ecoenforce.complaints.urls")),
     path("enterprise/", include("ecoenforce.enterprise.urls")),
     path("api/", api.urls),
+    path("monitoring/", include("ecoenforce.monitoring.urls")),
 ]

@@ -13,7 +13,7 @@ from ecoenforce.penalty.models import DecidedPenalty
 pytestmark = pytest.mark.browser
 
 # 广东 §3.4.1 超标排放大气 (大气法 第九十九条第二项), worked by hand from the facts file's table:
-# 起点 10% + 超标因子2个 3 + B类 8 + 限批区 3 + 一般期间 0 + 3–8倍 8 + 近二年2次 4 = 36%
+# 起点 10% + 超标因子2个 3 + B类 8 + 限批区或人居环境敏感区 3 + 一般期间 0 + 3–8倍 8 + 近二年2次 4 = 36%
 # 36% × 法定最高 1,000,000 元 = 360,000 元 (inside 10万–100万, no clamp).
 LEVELS = {
     "exceed_count": "two",

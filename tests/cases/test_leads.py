@@ -21,8 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(world, ref="INS-1", **kw):
-    args = dict(unit=world.units["county_a"], entity=None, source_kind="discovery", source_ref=ref,
-                summary="现场检查发现雨水排口排放黄色废水", facts={"outlet": "DW001"})
+    args = dict(
+        unit=world.units["county_a"],
+        entity=None,
+        source_kind="discovery",
+        source_ref=ref,
+        summary="现场检查发现雨水排口排放黄色废水",
+        facts={"outlet": "DW001"},
+    )
     args.update(kw)
     return lead_open(**args)
 

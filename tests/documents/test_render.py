@@ -96,3 +96,33 @@ def test_every_kind_renders_to_pdf(tmp_path: Path) -> None:
         path = tmp_path / f"{code}.pdf"
         path.write_bytes(render.render_pdf(kind, _context(code)))
         assert "廊坊市生态环境局" in pdf_text(path, 1), code
+
+
+def test_signatures_drawn_on_screen_are_embedded_and_replace_the_blank_lines(tmp_path: Path) -> None:
+    kind = kinds.all_kinds()["inspection_record"]
+    ctx = _context("inspection_record")
+    doc = Document(io.BytesIO(render.render_docx(kind, ctx)))
+    assert len(doc.inline_shapes) == 2
+    text = _docx_text(render.render_docx(kind, ctx))
+    assert "现场负责人（签名）：" not in text and "赵某" in text
+    html = render.render_html(kind, ctx)
+    assert 'alt="现场负责人签名"' in html and 'alt="检查人签名"' in html
+    assert html.count('src="data:image/png;base64,') == 3  # the QR code and two signatures
+    assert "现场负责人（签名）：" not in html
+    unsigned = _context("inspection_record", signatures=[])
+    assert "现场负责人（签名）：" in _docx_text(render.render_docx(kind, unsigned))
+    assert len(Document(io.BytesIO(render.render_docx(kind, unsigned))).tables) == 2  # no signature table
+    assert "现场负责人（签名）：" in render.render_html(kind, unsigned)
+
+
+def test_a_signature_that_is_not_a_png_is_refused() -> None:
+    kind = kinds.all_kinds()["inspection_record"]
+    gif = "R0lGODlhAQABAAAAACw="
+    png = SAMPLES["inspection_record"]["signatures"][1]["image"]
+    bad = [{"label": "检查人", "image": gif}, {"name": "某", "image": png},
+           {"label": "检查人", "image": "not base64!"}]
+    assert kind.problems({**SAMPLES["inspection_record"], "signatures": bad}) == [
+        "“签名”第1项的签名图片不是有效的PNG图片（不超过256KB）",
+        "“签名”第2项应包含签名人身份（label）和签名图片（image）",
+        "“签名”第3项的签名图片不是有效的PNG图片（不超过256KB）",
+    ]

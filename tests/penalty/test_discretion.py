@@ -177,8 +177,11 @@ def test_labels_of_levels_given_in_the_facts_file() -> None:
         "secret_discharge": "偷排",
         "falsified_data": "篡改、伪造监测数据",
     }
-    area = next(f for f in GD.tables["AIR-99-2"].factors if f.id == "area")
-    assert [lv.label_unverified for lv in area.levels] == [False, True, True]
+    for code in ("AIR-99-1", "AIR-99-2", "PERMIT-34-1", "AIR-99-3"):  # every air row with area tiers
+        area = {lv.label: lv.weight for f in GD.tables[code].factors for lv in f.levels if f.id == "area"}
+        assert area == {"一般区域": 0, "限批区或人居环境敏感区": 3, "生态环境敏感区": 15}, code
+        repeat = next(f for f in GD.tables[code].factors if f.id == "repeat")
+        assert "含本次" in repeat.question
 
 
 # ------------------------------------------------------------------ helpers
@@ -840,7 +843,7 @@ def test_art33_no_fault_unless_law_provides_otherwise() -> None:
 @pytest.mark.parametrize(
     ("code", "levels", "facts", "path", "fragment"),
     [
-        ("AIR99-2", MIDDLE, {}, "item_code", "执法事项编码"),
+        ("AIR_99_2", MIDDLE, {}, "item_code", "执法事项编码"),
         ("AIR-99-2", {**MIDDLE, "area": "downtown"}, {}, "facts.levels.area", "不是裁量表 §3.4.1"),
         (
             "AIR-99-2",

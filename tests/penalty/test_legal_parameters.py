@@ -105,7 +105,8 @@ def test_unverified_default_shows_as_unverified(world, client) -> None:
     client.force_login(world.user("county_a", "officer"))
     page = client.get(URL).content.decode()
     row = page.split('data-key="threshold.hearing_fine_citizen"')[1].split("</tr>")[0]
-    assert "未核实" in row and "[UNCONFIRMED]" in row and ">5000<" in row
+    assert "未核实" in row and "来源待核实" in row and ">5000<" in row
+    assert "[UNCONFIRMED]" not in row and "threshold.hearing_fine_citizen<" not in row
     assert "确认 / 修改" not in page  # an officer only reads
 
 

@@ -69,10 +69,29 @@ def test_compute_apology_and_mitigation(officer, client) -> None:
 
 
 def test_default_rule_set_of_the_unit(officer, client) -> None:
-    # 廊坊 (河北) has no local rule set: the national generic rule applies when rule_set is omitted
+    # 廊坊 (河北): the Hebei rule set is the default; it has no transcribed rows, so the generic rule
+    # computes, and the user is told so and that its values are unverified
     payload = {"item_code": "AIR-99-2", "act_date": "2026-06-01", "facts": {"grade": "general"}}
     data = _post(client, payload).json()
-    assert data["rule_set_id"] is None and data["amount"] == "550000" and data["mode"] == "generic"
+    assert data["rule_set_id"] == "HB-2023" and data["amount"] == "550000" and data["mode"] == "generic"
+    assert data["rule_set_name"] == "河北省生态环境行政处罚自由裁量权裁量基准"
+    notes = " ".join(data["rule_set_notes"])
+    assert "适用的裁量基准：河北省生态环境行政处罚自由裁量权裁量基准" in notes and "未经核实" in notes
+    facts = {"grade": "general", "levels": {"area": "general"}}
+    ignored = _post(client, {**payload, "facts": facts}).json()
+    assert any("所填裁量因素档次未被采用" in n for n in ignored["rule_set_notes"])
+
+
+def test_guangdong_validity_shown_warned_and_refused_after_its_end(officer, client) -> None:
+    payload = {"item_code": "AIR-99-2", "act_date": "2026-06-01", "rule_set": "GD-2022",
+               "facts": {"levels": LEVELS}}
+    data = _post(client, {**payload, "decision_date": "2026-11-30"}).json()
+    notes = " ".join(data["rule_set_notes"])
+    assert "有效期 2022-01-01 至 2026-12-31" in notes and "将于 2026-12-31 失效" in notes
+    early = _post(client, {**payload, "decision_date": "2026-06-30"}).json()
+    assert not any("失效" in n for n in early["rule_set_notes"])
+    after = _post(client, {**payload, "decision_date": "2027-01-04"})
+    assert after.status_code == 422 and "不在有效期内" in after.json()["errors"]["rule_set"][0]
 
 
 @pytest.mark.parametrize(
@@ -142,7 +161,12 @@ def test_questions(officer, client) -> None:
     assert [f["id"] for f in data["factors"]] == list(LEVELS)
     area = next(f for f in data["factors"] if f["id"] == "area")
     assert [c["value"] for c in area["choices"]] == ["general", "restricted", "sensitive", "unprovable"]
-    assert area["choices"][1]["unverified"] is True
+    # the table's own words (issue 6): the 3% tier includes sites near homes, the 15% tier is ecological
+    labels = [c["label"] for c in area["choices"][:3]]
+    assert labels == ["一般区域", "限批区或人居环境敏感区", "生态环境敏感区"]
+    assert area["choices"][1]["unverified"] is False
+    repeat = next(f for f in data["factors"] if f["id"] == "repeat")
+    assert "含本次" in repeat["question"]
     assert data["exemption"]["entries"][0]["id"] == "GD-NP-AIR-EXCEEDANCE"
     assert data["apology"]["min_rate"] == "0.3"
     generic = client.get("/api/penalty/items/EIA-31-1/questions?rule_set=").json()

@@ -128,7 +128,7 @@ def test_table_item_through_page_matches_engine(world, client) -> None:
         (_levels({**AIR_99_2_LEVELS, "area": "moon"}), "不是裁量表中该因素的档次"),
         (
             _levels({k: v for k, v in AIR_99_2_LEVELS.items() if k != "repeat"}),
-            "请选择：近二年内同类违法行为次数？",
+            "请选择：近二年内同类违法行为次数（含本次）？",
         ),
         (
             {

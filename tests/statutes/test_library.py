@@ -40,10 +40,16 @@ def test_repealed_law_page_says_by_what_and_since_when(library: Any) -> None:
     page = Client().get("/public/laws/AIR/").content.decode()
     assert "本法已被" in page and f"《{CODE}》</a>第一千二百四十二条废止" in page
     assert "自2026年8月15日起不再施行（施行至2026年8月14日）" in page
-    assert 'href="/public/laws/CODE/#a1242"' in page
-    code_page = Client().get("/public/laws/CODE/").content.decode()
+    assert 'href="/public/laws/CODE/?a=1242#a1242"' in page
+    code_page = Client().get("/public/laws/CODE/", {"a": 1242}).content.decode()
     assert "本法已被" not in code_page
-    assert 'id="a1060"' in code_page and 'id="a1242"' in code_page
+    assert 'id="a1242"' in code_page and 'id="a1060"' in code_page  # both in 第五编
+    assert 'id="a1"' not in code_page  # 第一编 is another page
+    first = Client().get("/public/laws/CODE/").content.decode()
+    assert 'id="a1"' in first and 'id="a1060"' not in first
+    assert Client().get("/public/laws/CODE/", {"part": 3}).content.decode().count("第三编　生态保护") >= 1
+    air = Client().get("/public/laws/AIR/").content.decode()
+    assert 'id="a99"' in air and "分编浏览" not in air  # a law without parts is shown whole
 
 
 def test_search_finds_an_article_by_a_chinese_phrase(library: Any) -> None:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from ecoenforce.statutes.parse import StatuteParseError, cn_to_int, heading, int_to_cn, parse_markdown
-from ecoenforce.statutes.sources import DATA_DIR, excerpt_articles
+from ecoenforce.statutes.parse import (
+    StatuteParseError,
+    check_sequence,
+    cn_to_int,
+    heading,
+    int_to_cn,
+    parse_markdown,
+)
+from ecoenforce.statutes.sources import DATA_DIR, excerpt_articles, read_laws
 from tests.statutes.conftest import records
 
 
@@ -69,3 +78,29 @@ def test_excerpts_keep_each_distinct_quote_once() -> None:
     articles = excerpt_articles(bases)
     assert [a.number for a in articles] == [18, 99]
     assert [(p.number, p.text) for p in articles[1].paragraphs] == [(1, "甲"), (2, "乙")]
+
+
+def test_a_law_repealed_by_an_unknown_law_is_refused(tmp_path: Path) -> None:
+    laws = tmp_path / "laws.yaml"
+    laws.write_text(
+        "laws:\n  - {code: AIR, name: 中华人民共和国大气污染防治法, kind: 法律, versions: [{label: 旧版, "
+        "excerpts: none, repealed_by: {law: NOPE, article: 1, since: 2026-08-15}}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(StatuteParseError, match="repealed by unknown law NOPE"):
+        read_laws(laws, starter=DATA_DIR.parent.parent / "catalog" / "data" / "starter_catalog.yaml")
+
+
+def test_a_bad_date_is_refused_with_its_place(tmp_path: Path) -> None:
+    laws = tmp_path / "laws.yaml"
+    laws.write_text(
+        "laws:\n  - {code: AIR, name: 大气法, kind: 法律, versions: [{label: 旧版, adopted: 2026-13-45}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(StatuteParseError, match=r"laws\.yaml: cannot be read: month must be in 1\.\.12"):
+        read_laws(laws, starter=DATA_DIR.parent.parent / "catalog" / "data" / "starter_catalog.yaml")
+
+
+def test_a_gap_in_the_article_numbers_is_found() -> None:
+    articles = parse_markdown("**第一条**　甲\n\n**第三条**　丙\n")
+    assert check_sequence(articles) == ["expected article 2, found 3"]

@@ -10,3 +10,10 @@ class CasesConfig(AppConfig):
         from ecoenforce.cases import registry
 
         registry.register_builtin_sources()
+
+        from datetime import timedelta
+
+        from ecoenforce.cases.tasks import remind_deadlines
+        from ecoenforce.worker.periodic import register_periodic
+
+        register_periodic("cases.remind_deadlines", every=timedelta(hours=1), task=remind_deadlines)

@@ -68,8 +68,9 @@ class DueState(StrEnum):
     PAUSED = "paused"
 
 
-def due_state(due: dt.date, today: dt.date, *, soon_days: int = 3, done: bool = False,
-              paused: bool = False) -> DueState:
+def due_state(
+    due: dt.date, today: dt.date, *, soon_days: int = 3, done: bool = False, paused: bool = False
+) -> DueState:
     if done:
         return DueState.DONE
     if paused:

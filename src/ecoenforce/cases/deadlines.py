@@ -29,8 +29,13 @@ def is_workday(day: dt.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
-        log.warning("chinese-calendar has no data for %s; weekday rule used", day.year)
+        _warn_year(day.year)
         return day.weekday() < 5
+
+
+@functools.cache
+def _warn_year(year: int) -> None:
+    log.warning("chinese-calendar has no data for %s; weekday rule used", year)
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,15 @@ def clocks() -> dict[str, Clock]:
     out: dict[str, Clock] = {}
     for code, row in doc["clocks"].items():
         out[code] = Clock(
-            code=code, label=str(row["label"]), kind=DayKind(row.get("kind", "calendar")),
-            source=str(row["source"]), verified=bool(row.get("verified", False)),
-            parameter=str(row.get("parameter") or ""), days=int(row.get("days") or 0),
-            months=int(row.get("months") or 0), hours=int(row.get("hours") or 0),
+            code=code,
+            label=str(row["label"]),
+            kind=DayKind(row.get("kind", "calendar")),
+            source=str(row["source"]),
+            verified=bool(row.get("verified", False)),
+            parameter=str(row.get("parameter") or ""),
+            days=int(row.get("days") or 0),
+            months=int(row.get("months") or 0),
+            hours=int(row.get("hours") or 0),
             pausable=bool(row.get("pausable", True)),
         )
     return out

@@ -21,10 +21,17 @@ from ecoenforce.audit.chain import sm3_hex
 
 # extension → accepted content types (what filetype reports for it)
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "jpg": ("image/jpeg",), "jpeg": ("image/jpeg",), "png": ("image/png",),
-    "heic": ("image/heic",), "pdf": ("application/pdf",), "mp4": ("video/mp4",),
-    "mov": ("video/quicktime",), "mp3": ("audio/mpeg",), "m4a": ("audio/mp4", "video/mp4"),
-    "wav": ("audio/x-wav", "audio/wav"), "amr": ("audio/amr",),
+    "jpg": ("image/jpeg",),
+    "jpeg": ("image/jpeg",),
+    "png": ("image/png",),
+    "heic": ("image/heic",),
+    "pdf": ("application/pdf",),
+    "mp4": ("video/mp4",),
+    "mov": ("video/quicktime",),
+    "mp3": ("audio/mpeg",),
+    "m4a": ("audio/mp4", "video/mp4"),
+    "wav": ("audio/x-wav", "audio/wav"),
+    "amr": ("audio/amr",),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"),
 }

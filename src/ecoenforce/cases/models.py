@@ -23,7 +23,11 @@ class Lead(models.Model):
 
     unit = models.ForeignKey("org.Unit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
     entity = models.ForeignKey(
-        "entities.Entity", verbose_name="当事人", null=True, blank=True, on_delete=models.PROTECT,
+        "entities.Entity",
+        verbose_name="当事人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     source_kind = models.CharField("线索来源", max_length=32)
@@ -36,13 +40,21 @@ class Lead(models.Model):
     triage_source = models.CharField("期限依据", max_length=200, blank=True)
     decision_reason = models.TextField("研判意见", blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="研判人",
     )
     decided_at = models.DateTimeField("研判时间", null=True, blank=True)
     transfer_to = models.CharField("移送机关", max_length=100, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="登记人",
     )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
@@ -78,3 +90,53 @@ class LeadAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from ecoenforce.cases.models_case import (  # noqa: E402  (one models module for Django)
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseItem,
+    CaseOfficer,
+    Deadline,
+    Evidence,
+    EvidenceKind,
+    Procedure,
+    ProposalKind,
+)
+from ecoenforce.cases.models_steps import (  # noqa: E402
+    Hearing,
+    Measure,
+    MeasureKind,
+    Payment,
+    PaymentKind,
+    PaymentPlan,
+    Publicity,
+    Referral,
+    ReferralKind,
+)
+
+__all__ = [
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "CaseItem",
+    "CaseOfficer",
+    "Deadline",
+    "Evidence",
+    "EvidenceKind",
+    "Hearing",
+    "Lead",
+    "LeadAttachment",
+    "LeadStatus",
+    "Measure",
+    "MeasureKind",
+    "Payment",
+    "PaymentKind",
+    "PaymentPlan",
+    "Procedure",
+    "ProposalKind",
+    "Publicity",
+    "Referral",
+    "ReferralKind",
+]

@@ -23,10 +23,15 @@ from ecoenforce.org.permissions import Refused, authorize
 
 def lead_snapshot(lead: Lead) -> dict[str, Any]:
     return {
-        "unit": lead.unit_id, "entity": lead.entity_id, "source_kind": lead.source_kind,
-        "source_ref": lead.source_ref, "summary": lead.summary, "status": lead.status,
+        "unit": lead.unit_id,
+        "entity": lead.entity_id,
+        "source_kind": lead.source_kind,
+        "source_ref": lead.source_ref,
+        "summary": lead.summary,
+        "status": lead.status,
         "triage_due": lead.triage_due.isoformat() if lead.triage_due else None,
-        "decision_reason": lead.decision_reason, "transfer_to": lead.transfer_to,
+        "decision_reason": lead.decision_reason,
+        "transfer_to": lead.transfer_to,
     }
 
 
@@ -68,10 +73,16 @@ def lead_open(
     files = check_files(attachments)
     today = timezone.localdate()
     lead = Lead(
-        unit=unit, entity=entity, source_kind=source_kind, source_ref=source_ref,
-        summary=_clean_text(summary, 500), facts=dict(facts or {}), received_on=today,
+        unit=unit,
+        entity=entity,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        summary=_clean_text(summary, 500),
+        facts=dict(facts or {}),
+        received_on=today,
         triage_due=deadlines.due_date("triage", today),
-        triage_source=deadlines.clock("triage").source[:200], created_by=by,
+        triage_source=deadlines.clock("triage").source[:200],
+        created_by=by,
     )
     if not source_ref:
         raise ValidationError({"source_ref": "来源编号不能为空"})
@@ -80,10 +91,21 @@ def lead_open(
         with transaction.atomic():
             lead.save()
             for f in files:
-                LeadAttachment.objects.create(lead=lead, name=f.name, file=f.django_file(), size=f.size,
-                                              content_type=f.content_type, sm3=f.sm3)
-            audit_record(actor=by, actor_name="system", action="cases.lead_open", target=lead,
-                         after=lead_snapshot(lead))
+                LeadAttachment.objects.create(
+                    lead=lead,
+                    name=f.name,
+                    file=f.django_file(),
+                    size=f.size,
+                    content_type=f.content_type,
+                    sm3=f.sm3,
+                )
+            audit_record(
+                actor=by,
+                actor_name="system",
+                action="cases.lead_open",
+                target=lead,
+                after=lead_snapshot(lead),
+            )
     except IntegrityError:  # a concurrent call with the same source won
         found = Lead.objects.filter(source_kind=source_kind, source_ref=source_ref).first()
         if found is None:
@@ -94,8 +116,9 @@ def lead_open(
 
 def lead_decline(*, lead: Lead, reason: str, by: Any) -> Lead:
     """不予立案 with the reason (recorded, shown to the source)."""
-    return _lead_close(lead=lead, by=by, status=LeadStatus.NOT_FILED, reason=reason,
-                       action="cases.lead_decline")
+    return _lead_close(
+        lead=lead, by=by, status=LeadStatus.NOT_FILED, reason=reason, action="cases.lead_decline"
+    )
 
 
 def lead_transfer(*, lead: Lead, to: str, reason: str, by: Any) -> Lead:
@@ -103,12 +126,17 @@ def lead_transfer(*, lead: Lead, to: str, reason: str, by: Any) -> Lead:
     to = _clean_text(to, 100)
     if not to:
         raise ValidationError({"transfer_to": "请填写移送机关"})
-    return _lead_close(lead=lead, by=by, status=LeadStatus.TRANSFERRED, reason=reason,
-                       action="cases.lead_transfer", transfer_to=to)
+    return _lead_close(
+        lead=lead,
+        by=by,
+        status=LeadStatus.TRANSFERRED,
+        reason=reason,
+        action="cases.lead_transfer",
+        transfer_to=to,
+    )
 
 
-def _lead_close(*, lead: Lead, by: Any, status: str, reason: str, action: str,
-                transfer_to: str = "") -> Lead:
+def _lead_close(*, lead: Lead, by: Any, status: str, reason: str, action: str, transfer_to: str = "") -> Lead:
     reason = _clean_text(reason, 2000)
     if not reason:
         raise ValidationError({"decision_reason": "请填写研判意见（理由）"})
@@ -122,8 +150,9 @@ def _lead_close(*, lead: Lead, by: Any, status: str, reason: str, action: str,
         locked.decided_by, locked.decided_at = by, timezone.now()
         locked.full_clean()
         locked.save()
-        audit_record(actor=by, action=action, target=locked, before=before, after=lead_snapshot(locked),
-                     reason=reason)
+        audit_record(
+            actor=by, action=action, target=locked, before=before, after=lead_snapshot(locked), reason=reason
+        )
     return locked
 
 

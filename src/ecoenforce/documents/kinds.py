@@ -6,6 +6,8 @@ missing field is named in the user's words), its layout blocks and its place in 
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,9 +18,11 @@ from typing import Any
 import yaml
 
 DATA = Path(__file__).resolve().parent / "data"
-FIELD_TYPES = ("text", "para", "list", "rows")
+FIELD_TYPES = ("text", "para", "list", "rows", "signatures")
 AUTO_FIELDS = ("issuer_name", "issued_on", "verify_code", "verify_url", "terms")
 MAX_TEXT = 20_000  # characters in one field: far beyond any real document, short of abuse
+MAX_SIGNATURE = 256 * 1024  # bytes of one signature PNG (a drawn signature is a few KiB)
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,9 @@ class Kind:
         out: dict[str, Any] = {}
         for f in self.fields:
             value = context.get(f.name)
-            if f.type in ("list", "rows"):
+            if f.type == "signatures":
+                out[f.name] = [_clean_signature(v) for v in value or []]
+            elif f.type in ("list", "rows"):
                 out[f.name] = list(value or [])
             else:
                 out[f.name] = "" if value is None else str(value).replace("\x00", "").strip()
@@ -85,7 +91,33 @@ def _type_problems(f: Field, value: Any) -> list[str]:
         return [f"“{f.label}”的每一项都应为非空文字"]
     if f.type == "rows" and not all(isinstance(v, Mapping) for v in value):
         return [f"“{f.label}”的每一行都应包含{'、'.join(f.keys)}"]
+    if f.type == "signatures":
+        return [f"“{f.label}”第{i}项{p}" for i, v in enumerate(value, 1) if (p := _signature_problem(v))]
     return []
+
+
+def signature_png(image: str) -> bytes | None:
+    """The PNG bytes of a base64 image (a data: URI prefix is allowed), or None when it is not one."""
+    raw = image.split(",", 1)[1] if image.startswith("data:") else image
+    try:
+        data = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return data if data.startswith(PNG_MAGIC) and len(data) <= MAX_SIGNATURE else None
+
+
+def _signature_problem(value: Any) -> str:
+    if not isinstance(value, Mapping) or not str(value.get("label") or "").strip():
+        return "应包含签名人身份（label）和签名图片（image）"
+    if not isinstance(value.get("image"), str) or signature_png(value["image"]) is None:
+        return "的签名图片不是有效的PNG图片（不超过256KB）"
+    return ""
+
+
+def _clean_signature(value: Mapping[str, Any]) -> dict[str, str]:
+    png = signature_png(str(value["image"])) or b""
+    return {"label": str(value["label"]).strip(), "name": str(value.get("name") or "").strip(),
+            "image": base64.b64encode(png).decode("ascii")}
 
 
 def _kind(code: str, raw: Mapping[str, Any]) -> Kind:

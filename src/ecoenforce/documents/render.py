@@ -19,7 +19,8 @@ import qrcode
 from django.template import Context, Engine, Template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from docxtpl import DocxTemplate, Listing
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage, Listing
 
 from ecoenforce.documents.kinds import Kind, terms_on
 
@@ -59,9 +60,18 @@ def _docx_value(value: Any) -> Any:
     return value
 
 
+def _docx_signatures(doc: DocxTemplate, rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    return [{**row, "image": InlineImage(doc, io.BytesIO(base64.b64decode(row["image"])), height=Mm(14))}
+            for row in rows]
+
+
 def render_docx(kind: Kind, context: dict[str, Any]) -> bytes:
     doc = DocxTemplate(str(DOCX_DIR / f"{kind.code}.docx"))
-    doc.render({k: _docx_value(v) for k, v in context.items()}, autoescape=True)
+    values = {k: _docx_value(v) for k, v in context.items()}
+    for f in kind.fields:
+        if f.type == "signatures":
+            values[f.name] = _docx_signatures(doc, context.get(f.name) or [])
+    doc.render(values, autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -104,7 +114,13 @@ def _html_block(block: dict[str, Any], ctx: Context, context: dict[str, Any]) ->
                 "rows": [[row.get(k, "") for k in keys] for row in rows]}
     if "qa" in block:
         return {"type": "qa", "items": context.get(block["qa"]) or []}
+    if "signatures" in block:
+        rows = context.get(block["signatures"]) or []
+        items = [{**r, "src": "data:image/png;base64," + r["image"]} for r in rows]
+        return {"type": "signatures", "items": items} if items else None
     if "sign" in block:
+        if block.get("unless") and context.get(block["unless"]):
+            return None
         return {"type": "sign", "lines": [_text(line, ctx) for line in block["sign"]]}
     raise ValueError(f"unknown block {block}")
 

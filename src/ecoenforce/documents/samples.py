@@ -26,6 +26,10 @@ _FACTS = (
     "经采样监测，超标0.86倍。"
 )
 _BASIS = "《中华人民共和国水污染防治法》第十条"
+# A signature drawn on screen (160×60 PNG), as the inspection form on a phone sends it.
+SIGNATURE_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAKAAAAA8CAAAAADEAO7JAAABlUlEQVR42u2ZQZbDIAxDLd//zp7NzCtNMEgunZeFs2gXgepHshsSEPbsw60BG7ABG7ABG/CZgDA8GhCHCP1rfK/PfwEU7cDl++uAYmAwM4sjhC4ZovEdIWQAgQJmHPLQFfvAGxh2KGUn84qQG+QDQgiAGPOC1CBlwrEhXZIjpC4TCoTAOMOJ9ohBSuXTCfEu5sJYImRMrkQj/C15KuLr2H3ImDotEOL2Cy6nJfMJhLjLICQ1rDCRXwTo67uOctrrbcgrCMbDKV8GiCTSnQmxPAFTKz6LeBNWSCeolDNH5g7uKgaVBU9sy2Mq6SpfWLULFoRJvPOIYYR/UenSbNRS0WW+WaAcX+LhWtF5s/OQSb454UbRC1LXezLNNyHEbrLXrLits9n1bMzW6Mt/p1DL79onEt/7eEbQK3xjyCrf4CEl6Ep7ZCFrWxl/hJyg358TaRHmBpcTktb7OC80EVQfKUOwHtWdpmrAauWW327FJ3wWdF6o79Whznf+7Za+Qn0AYGhtVc2pt2MbsAEbsAEbsAEbcHX8AAg4jHAVD1SGAAAAAElFTkSuQmCC"
+)
 _EVIDENCE = ["现场检查（勘察）笔录1份", "调查询问笔录1份", "监测报告（廊环监字〔2026〕第031号）1份", "现场照片6张"]
 
 SAMPLES: dict[str, dict[str, Any]] = {
@@ -42,6 +46,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
             {"item": "总排口化学需氧量在线监测", "result": "超标", "note": "显示186毫克/升"},
         ],
         "findings": "废水处理设施正在运行，总排口有废水外排，在线监测仪显示化学需氧量186毫克/升。",
+        "signatures": [
+            {"label": "现场负责人", "name": "赵某", "image": "data:image/png;base64," + SIGNATURE_PNG},
+            {"label": "检查人", "name": "王某", "image": SIGNATURE_PNG},
+        ],
     },
     "interview_record": {
         **_COMMON, "interview_time": "2026年3月13日14时", "interview_place": "我局询问室",

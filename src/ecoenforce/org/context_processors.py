@@ -11,10 +11,13 @@ from django.urls import NoReverseMatch, reverse
 NAV: tuple[tuple[str, str, str | None], ...] = (
     ("首页", "home", "dashboard.view"),
     ("监管对象", "entities:list", "entities.view"),
+    ("案件办理", "cases:todo", "cases.view"),
     ("执法事项", "catalog:browse", "catalog.view"),
     ("罚款计算", "penalty:calculator", "catalog.compute_penalty"),
     ("法规库", "statutes:list", "statutes.view"),
     ("执法文书", "documents:list", "documents.view"),
+    ("监督检查", "inspections:tasks", "inspections.view"),
+    ("在线监控", "monitoring:points", "monitoring.view"),
     ("人员与执法证", "org:people", "org.view_people"),
     ("机构管理", "org:units", "org.manage_units"),
     ("账户管理", "org:accounts", "org.manage_accounts"),

@@ -135,6 +135,8 @@ class ComputeOut(Schema):
     applied_article: str
     transition: dict[str, Any]
     law_notes: list[str]
+    rule_set_name: str | None
+    rule_set_notes: list[str]
     statutory_min: str | None
     statutory_max: str | None
     other_measures: list[str]
@@ -207,6 +209,8 @@ def compute(request: HttpRequest, payload: ComputeIn) -> dict[str, Any]:
         "applied_article": comp.applied_article,
         "transition": comp.transition.to_dict(),
         "law_notes": list(comp.law_notes),
+        "rule_set_name": comp.rule_set.name if comp.rule_set else None,
+        "rule_set_notes": list(comp.rule_set_notes),
         "unverified": any(s.unverified for s in comp.steps),
         "steps": [
             {"description": s.description, "rule": s.rule, "source": s.source, "values": s.values,

@@ -99,6 +99,7 @@ class Computation:
     dates: ActDates
     transition: Transition
     law_notes: tuple[str, ...]
+    rule_set_notes: tuple[str, ...] = ()
 
     @property
     def amount(self) -> Decimal:
@@ -181,7 +182,30 @@ def compute(*, unit: Unit | None, item_code: str, facts: object, dates: ActDates
         result = PenaltyResult(item_code=pair.act.code, decision=Decision.NO_PENALTY, amount=Decimal(0),
                                mode="law_change", steps=(), rule_set_id=act_comp.result.rule_set_id)
     return Computation(applied.item, rule_set, result, applied.facts, dates, transition,
-                       law_notes(pair, dates, transition))
+                       law_notes(pair, dates, transition), rule_set_notes(rule_set, result, facts, dates))
+
+
+WARN_BEFORE_END = dt.timedelta(days=90)  # platform convention: warn a quarter before a rule set ends
+
+
+def rule_set_notes(rule_set: RuleSet | None, result: PenaltyResult, facts: object,
+                   d: ActDates) -> tuple[str, ...]:
+    """Which rule set applied, its validity, and when its rows were not used (factor levels ignored)."""
+    if rule_set is None:
+        out = ["未适用地方裁量基准：按平台通用规则计算，其取值未经核实"]
+    else:
+        ends = rule_set.effective_to.isoformat() if rule_set.effective_to else "未规定（原文未见）"
+        out = [f"适用的裁量基准：{rule_set.name}（{rule_set.region}），有效期 "
+               f"{rule_set.effective_from.isoformat()} 至 {ends}"]
+        if rule_set.effective_to and d.decision_date + WARN_BEFORE_END >= rule_set.effective_to:
+            out.append(f"该裁量基准将于 {rule_set.effective_to.isoformat()} 失效；"
+                       "此后作出的处罚决定不再适用，请关注新的裁量基准")
+        if result.mode == "generic":
+            out.append(f"本事项不在《{rule_set.name}》已录入的裁量表中，按通用规则计算（平台默认取值未经核实）")
+    levels = facts.get("levels") if isinstance(facts, dict) else None
+    if levels and result.mode != "table":
+        out.append("所填裁量因素档次未被采用：适用的规定没有对应的裁量表，按通用规则（从轻／一般／从重）计算")
+    return tuple(out)
 
 
 def law_notes(pair: Pair, d: ActDates, transition: Transition) -> tuple[str, ...]:

@@ -38,10 +38,10 @@ from ecoenforce.penalty.models import LegalParameterConfirmation
 
 PARAMETERS_FILE = Path(__file__).resolve().parent / "data" / "legal_parameters.yaml"
 CONFIDENCE_LABELS = {
-    "T": "[T] 已核对原文",
-    "S": "[S] 二手来源",
-    "UNCONFIRMED": "[UNCONFIRMED] 未找到来源",
-    "PLATFORM": "平台约定",
+    "T": "已核对原文",
+    "S": "据公开转述，原文待核对",
+    "UNCONFIRMED": "来源待核实",
+    "PLATFORM": "平台约定，待法制审核确认",
 }
 BINDING_LABELS = {
     "accessor": "运行时读取，确认修改后立即生效",

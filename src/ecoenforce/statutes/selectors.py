@@ -53,9 +53,20 @@ def versions_of(law: Law) -> list[LawVersion]:
     return list(law.versions.select_related("repealed_by").order_by("-in_force_from", "-pk"))
 
 
-def version_articles(version: LawVersion) -> QuerySet[Article]:
+def version_articles(version: LawVersion, part: str | None = None) -> QuerySet[Article]:
     paragraphs = Paragraph.objects.prefetch_related("items")
-    return version.articles.prefetch_related(Prefetch("paragraphs", queryset=paragraphs)).order_by("number")
+    qs = version.articles.all() if part is None else version.articles.filter(part=part)
+    return qs.prefetch_related(Prefetch("paragraphs", queryset=paragraphs)).order_by("number")
+
+
+def parts_of(version: LawVersion) -> list[str]:
+    """The version's parts (编) in article order; empty for a law without parts."""
+    rows = version.articles.exclude(part="").order_by("number").values_list("part", flat=True)
+    return list(dict.fromkeys(rows))
+
+
+def part_of(version: LawVersion, number: int) -> str | None:
+    return version.articles.filter(number=number).values_list("part", flat=True).first()
 
 
 def version_in_force(law: Law, day: date) -> LawVersion | None:
@@ -129,3 +140,14 @@ def law_index() -> dict[str, LawStatus]:
             repealed_by_article=v.repealed_by_article,
         )
     return out
+
+
+def with_paragraphs(articles: list[Article]) -> list[Article]:
+    """The same articles, in the same order, with paragraphs and items fetched in two queries."""
+    by_pk = {
+        a.pk: a
+        for a in Article.objects.filter(pk__in=[a.pk for a in articles])
+        .select_related("version__law")
+        .prefetch_related(Prefetch("paragraphs", queryset=Paragraph.objects.prefetch_related("items")))
+    }
+    return [by_pk[a.pk] for a in articles]

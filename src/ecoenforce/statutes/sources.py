@@ -115,7 +115,10 @@ def _version(law_code: str, raw: Mapping[str, Any], quotes: dict[str, list[dict[
 
 def read_laws(path: Path = LAWS_FILE, starter: Path = STARTER_CATALOG) -> list[LawRecord]:
     """Every law of laws.yaml with its versions and articles; raises StatuteParseError naming the place."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 2026-13-45
+        raise StatuteParseError(f"{path.name}: cannot be read: {exc}") from None
     quotes = _starter_quotes(starter)
     laws = [
         LawRecord(

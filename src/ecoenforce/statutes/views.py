@@ -31,12 +31,26 @@ def _law_detail(request: HttpRequest, code: str, public: bool) -> HttpResponse:
     versions = selectors.versions_of(law)
     chosen = request.GET.get("v", "")
     version = next((v for v in versions if str(v.pk) == chosen), versions[0] if versions else None)
-    articles = list(selectors.version_articles(version)) if version else []
+    parts = selectors.parts_of(version) if version else []
+    part = _chosen_part(request, version, parts)
+    articles = list(selectors.version_articles(version, part)) if version else []
     context = _context(
         request, public, law=law, versions=versions, version=version, articles=articles,
-        in_force=selectors.version_in_force(law, today()),
+        in_force=selectors.version_in_force(law, today()), parts=parts, part=part,
     )
     return render(request, "statutes/law_detail.html", context)
+
+
+def _chosen_part(request: HttpRequest, version: Any, parts: list[str]) -> str | None:
+    """A long law (the Code) is shown one part (编) at a time: the part holding ?a=<article>, else
+    ?part=<n>, else the first. Short laws are shown whole (None)."""
+    if version is None or len(parts) < 2:
+        return None
+    number = request.GET.get("a", "")
+    if number.isdigit() and (holding := selectors.part_of(version, int(number))) is not None:
+        return holding
+    index = request.GET.get("part", "")
+    return parts[int(index) - 1] if index.isdigit() and 1 <= int(index) <= len(parts) else parts[0]
 
 
 def _search(request: HttpRequest, public: bool) -> HttpResponse:

@@ -36,7 +36,7 @@ def statute_ref(context: template.Context, basis: dict[str, Any]) -> dict[str, A
         article = heading(status.repealed_by_article) if status.repealed_by_article else ""
         by = f"《{status.repealed_by}》{article}"
     return {
-        "url": url + (f"#a{number}" if number else ""),
+        "url": url + (f"?a={number}#a{number}" if number else ""),
         "repealed_since": status.repealed_since,
         "repealed_by": by,
     }

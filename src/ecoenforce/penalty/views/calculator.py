@@ -236,7 +236,7 @@ def result_context(comp: Computation) -> dict[str, Any]:
                    "range": "—" if x.result is None else statutory_range(x.result.statutory_min,
                                                                          x.result.statutory_max),
                    "amount": "不再处罚" if x.result is None else _outcome(x.result)} for x in sides],
-        "transition": t, "law_notes": comp.law_notes,
+        "transition": t, "law_notes": comp.law_notes, "rule_set_notes": comp.rule_set_notes,
         "applied": f"{comp.applied_law}{comp.applied_article}",
         "rule_set": comp.rule_set.name if comp.rule_set else catalog_items.NO_RULE_SET_LABEL,
         "computed_at": timezone.localtime(),
