@@ -281,3 +281,33 @@ def test_reward_pages_propose_approve_pay_and_the_reporter_reads_the_notice(worl
     assert handler.post(f"/complaints/{c.pk}/pay/", {"payment_ref": "JL-9"}).status_code == 302
     page = Client().post("/public/complaints/track/", {"code": code}).content.decode()
     assert "决定给予奖励300" in page and "举报奖励已发放" in page and "林立" not in page
+
+
+def test_dispatch_with_entity_and_two_officers_creates_an_inspection_task(world: Any) -> None:
+    from ecoenforce.entities.services import entity_create
+    from ecoenforce.inspections.models import Inspection
+    from tests.entities.conftest import entity_fields
+    from tests.factories import make_user
+
+    unit = world.units["county_a"]
+    entity = entity_create(
+        by=world.user("county_a", "team_leader"), **entity_fields(9301, "131022", owner_unit=unit)
+    )
+    second = make_user("county_a_officer2", unit, "officer")
+    c, _ = _new(world)
+    client = Client()
+    client.force_login(world.user("county_a", "team_leader"))
+    one = client.post(
+        f"/complaints/{c.pk}/dispatch/", {"unit": unit.pk, "uscc": entity.uscc, "officers": [second.pk]}
+    )
+    assert one.status_code == 400 and "至少应有2名执法人员" in one.content.decode()
+    bad = client.post(f"/complaints/{c.pk}/dispatch/", {"unit": unit.pk, "uscc": "91131000MA0000000X"})
+    assert bad.status_code == 400 and "辖区内没有该统一社会信用代码" in bad.content.decode()
+    ok = client.post(
+        f"/complaints/{c.pk}/dispatch/",
+        {"unit": unit.pk, "uscc": entity.uscc, "officers": [second.pk, world.user("county_a", "officer").pk]},
+    )
+    assert ok.status_code == 302
+    c.refresh_from_db()
+    inspection = Inspection.objects.get(pk=int(c.inspection_ref))
+    assert inspection.entity == entity and c.entity == entity and c.status == Status.DISPATCHED
