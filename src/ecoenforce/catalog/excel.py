@@ -43,6 +43,7 @@ from ecoenforce.catalog.selectors import EffectiveEntry
 from ecoenforce.catalog.services.validation import FIELD_LABELS, clean_entry_data
 from ecoenforce.org.models import User
 from ecoenforce.org.permissions import authorize
+from ecoenforce.org.xlsx import text_row
 
 COLUMNS = ("序号", "事项名称", "职权类型", "实施依据", "实施主体", "第一责任层级建议", "备注", "事项编码")
 REQUIRED = ("事项名称", "职权类型", "实施依据", "实施主体", "第一责任层级建议")
@@ -76,14 +77,14 @@ def _workbook(title: str, rows: Iterable[list[Any]]) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "执法事项清单"
-    ws.append([title])
+    ws.append(text_row(ws, [title]))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(list(COLUMNS))
+    ws.append(text_row(ws, list(COLUMNS)))
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(text_row(ws, row))  # text cells: a value like "=HYPERLINK(…)" is never a live formula
     for index, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + index)].width = width
     for row_cells in ws.iter_rows(min_row=3):

@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_POST
 
 from ecoenforce.catalog import excel, selectors, services
@@ -120,7 +121,14 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     entry = selectors.effective_item(unit, code, on)
     if entry is None:
         raise Http404
-    return render(request, "catalog/item.html", {"entry": entry, "unit": unit, "on": on})
+    calculator_url = ""
+    if (entry.sanction or {}).get("kind") in ("amount", "multiple") and can(
+        request.user, "catalog.compute_penalty", unit
+    ):
+        query = urlencode({"item": code, "on": f"{on:%Y-%m-%d}"})
+        calculator_url = f"{reverse('penalty:calculator')}?{query}"
+    return render(request, "catalog/item.html",
+                  {"entry": entry, "unit": unit, "on": on, "calculator_url": calculator_url})
 
 
 @login_required

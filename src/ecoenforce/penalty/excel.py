@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ecoenforce.org.xlsx import text_cell, text_row
 from ecoenforce.penalty.selectors import ConsistencyResult
 
 SUMMARY_HEADERS = [
@@ -40,7 +41,7 @@ SUMMARY_KEYS = [
 def _cell(ws: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
     if isinstance(value, Decimal):
         value = float(value.quantize(Decimal("0.01")))
-    cell = WriteOnlyCell(ws, value=value)
+    cell = text_cell(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value=value)
     if bold:
         cell.font = Font(bold=True)
     return cell
@@ -72,7 +73,7 @@ def workbook(
         ],
         ["", "基准已变化：现行基准与作出决定时记录的基准金额不同（裁量基准或法律参数已调整）。"],
     ):
-        about.append(line)
+        about.append(text_row(about, line))
     _sheet(
         wb,
         "按单位",
