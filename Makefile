@@ -30,6 +30,7 @@ demo: setup
 	$(PY) manage.py catalog_load_starter --if-empty
 	$(PY) manage.py catalog_load_code
 	$(PY) manage.py hj212_simulate --demo --points 100 --days 2
+	$(PY) manage.py complaints_demo --if-empty
 	$(PY) manage.py demo_logins
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh gunicorn
 

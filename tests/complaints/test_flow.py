@@ -250,3 +250,64 @@ def test_the_statistics_page_charts_the_scoped_figures(world: Any) -> None:
     assert data["series"][0]["data"] == [1]  # only its own county's complaint
     month = json.loads(re.search(r'id="chart-month" type="application/json">(.*?)</script>', html).group(1))
     assert month["series"][0]["data"][-1] == 1
+
+
+def test_demo_complaints_give_figures_at_every_stage(world: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("complaints_demo", "--count", "14")
+    f = selectors.figures(Complaint.objects.all())
+    assert f.received == 14 and 0 < f.closed < 14 and f.rated > 0
+    call_command("complaints_demo", "--if-empty")
+    assert Complaint.objects.count() == 14
+
+
+def test_reward_pages_propose_approve_pay_and_the_reporter_reads_the_notice(world: Any) -> None:
+    c, code = _new(world, identity={"name": "林立", "phone": "13400008888"})
+    handler_user = world.user("county_a", "complaint_handler")
+    services.complaint_dispatch(complaint=c, unit=world.units["county_a"], by=handler_user)
+    services.complaint_verify(
+        complaint=c, finding="violation", verification="属实", by=world.user("county_a", "officer")
+    )
+    handler, head = Client(), Client()
+    handler.force_login(handler_user)
+    head.force_login(world.user("county_a", "bureau_head"))
+    r = handler.post(f"/complaints/{c.pk}/reward/", {"tier": "general", "proven": "on", "not_staff": "on"})
+    assert r.status_code == 302
+    assert "审批奖励" in head.get(f"/complaints/{c.pk}/").content.decode()
+    assert handler.post(f"/complaints/{c.pk}/approve/", {"approve": "1"}).status_code == 403
+    assert head.post(f"/complaints/{c.pk}/approve/", {"approve": "1", "note": "同意"}).status_code == 302
+    assert handler.post(f"/complaints/{c.pk}/pay/", {"payment_ref": ""}).status_code == 400
+    assert handler.post(f"/complaints/{c.pk}/pay/", {"payment_ref": "JL-9"}).status_code == 302
+    page = Client().post("/public/complaints/track/", {"code": code}).content.decode()
+    assert "决定给予奖励300" in page and "举报奖励已发放" in page and "林立" not in page
+
+
+def test_dispatch_with_entity_and_two_officers_creates_an_inspection_task(world: Any) -> None:
+    from ecoenforce.entities.services import entity_create
+    from ecoenforce.inspections.models import Inspection
+    from tests.entities.conftest import entity_fields
+    from tests.factories import make_user
+
+    unit = world.units["county_a"]
+    entity = entity_create(
+        by=world.user("county_a", "team_leader"), **entity_fields(9301, "131022", owner_unit=unit)
+    )
+    second = make_user("county_a_officer2", unit, "officer")
+    c, _ = _new(world)
+    client = Client()
+    client.force_login(world.user("county_a", "team_leader"))
+    one = client.post(
+        f"/complaints/{c.pk}/dispatch/", {"unit": unit.pk, "uscc": entity.uscc, "officers": [second.pk]}
+    )
+    assert one.status_code == 400 and "至少应有2名执法人员" in one.content.decode()
+    bad = client.post(f"/complaints/{c.pk}/dispatch/", {"unit": unit.pk, "uscc": "91131000MA0000000X"})
+    assert bad.status_code == 400 and "辖区内没有该统一社会信用代码" in bad.content.decode()
+    ok = client.post(
+        f"/complaints/{c.pk}/dispatch/",
+        {"unit": unit.pk, "uscc": entity.uscc, "officers": [second.pk, world.user("county_a", "officer").pk]},
+    )
+    assert ok.status_code == 302
+    c.refresh_from_db()
+    inspection = Inspection.objects.get(pk=int(c.inspection_ref))
+    assert inspection.entity == entity and c.entity == entity and c.status == Status.DISPATCHED

@@ -155,10 +155,16 @@ class RateForm(Styled):
 class DispatchForm(Styled):
     unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none())
     note = forms.CharField(label="交办意见", max_length=300, required=False, validators=[no_nul])
+    uscc = forms.CharField(label="被举报单位统一社会信用代码（已查明时填写）", max_length=18, required=False)
+    officers = forms.ModelMultipleChoiceField(
+        label="现场检查人员（至少2名，选定后生成现场检查任务）", queryset=Unit.objects.none(), required=False
+    )
 
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any = None, officers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()  # type: ignore[attr-defined]
+        self.fields["officers"].queryset = officers if officers is not None else Unit.objects.none()  # type: ignore[attr-defined]
+        self.fields["officers"].widget.attrs["class"] = "form-select"
 
 
 class VerifyForm(Styled):

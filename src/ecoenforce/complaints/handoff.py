@@ -67,20 +67,23 @@ def open_lead(complaint: Any, *, by: Any) -> str:
     return str(lead.pk)
 
 
-def request_inspection(complaint: Any, *, by: Any) -> str:
-    """An on-site verification as an inspection task, when inspections is installed."""
-    if not installed(INSPECTIONS):
+def request_inspection(complaint: Any, *, officers: Any = (), by: Any) -> str:
+    """The on-site verification as an inspection task (inspections app), when the reported entity is
+    known and at least two officers are named; otherwise "" and the officer records the verification
+    on the complaint itself."""
+    if not installed(INSPECTIONS) or complaint.entity is None or not officers:
         return ""
-    try:
-        from ecoenforce.inspections import services  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # pragma: no cover - depends on the other branch
-        return ""
-    create = getattr(services, "inspection_task_from_complaint", None)
-    if create is None:
-        log.info("inspections has no inspection_task_from_complaint; verification recorded on the complaint")
-        return ""
-    task = create(unit=complaint.unit, entity=complaint.entity, source_ref=complaint.number, by=by)
-    return str(getattr(task, "number", "") or task.pk)
+    from ecoenforce.inspections.onsite import inspection_create  # type: ignore[import-not-found,unused-ignore]
+
+    inspection = inspection_create(
+        unit=complaint.unit,
+        entity=complaint.entity,
+        kind="planned",
+        officers=list(officers),
+        by=by,
+        due_on=complaint.handle_due,
+    )
+    return str(inspection.pk)
 
 
 def positive_list_apply(entity: Any, *, reason: str, by: Any) -> str:
@@ -88,10 +91,12 @@ def positive_list_apply(entity: Any, *, reason: str, by: Any) -> str:
     if not installed(INSPECTIONS):
         return ""
     try:
-        from ecoenforce.inspections import services  # type: ignore[import-not-found,unused-ignore]
+        from ecoenforce.inspections import positive  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # pragma: no cover
         return ""
-    apply = getattr(services, "positive_list_apply", None)
+    # inspections offers positive_list_nominate(how="application") for its own staff; an enterprise's
+    # own application needs an entry point without that permission, which it does not offer yet.
+    apply = getattr(positive, "positive_list_apply", None)
     if apply is None:
         return ""
     result = apply(entity=entity, reason=reason, by=by)

@@ -200,15 +200,21 @@ def _open_or_refuse(c: Complaint) -> None:
         raise ValidationError("该投诉举报已办结或已并案，不能再办理")
 
 
-def complaint_dispatch(*, complaint: Complaint, unit: Unit, note: str = "", by: Any) -> Complaint:
-    """交办: to the unit responsible by place (or another unit within the dispatcher's jurisdiction)."""
+def complaint_dispatch(
+    *, complaint: Complaint, unit: Unit, note: str = "", entity: Any = None, officers: Any = (), by: Any
+) -> Complaint:
+    """交办: to the unit responsible by place (or another unit within the dispatcher's jurisdiction).
+
+    With the reported entity and two officers named, the on-site verification becomes an inspection
+    task (through handoff, when the inspections app is installed)."""
     authorize(by, "complaints.dispatch", complaint, action="complaints.dispatch")
     authorize(by, "complaints.dispatch", unit, action="complaints.dispatch")
     _open_or_refuse(complaint)
     with transaction.atomic():
         before = snapshot(complaint)
         complaint.unit, complaint.status = unit, Status.DISPATCHED
-        ref = handoff.request_inspection(complaint, by=by)
+        complaint.entity = entity or complaint.entity
+        ref = handoff.request_inspection(complaint, officers=officers, by=by) if officers else ""
         if ref:
             complaint.inspection_ref = ref
         _write(complaint, "complaints.dispatch", before, by, note)

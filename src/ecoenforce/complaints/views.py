@@ -38,7 +38,8 @@ from ecoenforce.complaints.services import (
     complaint_submit,
     complaint_verify,
 )
-from ecoenforce.org.jurisdiction import visible_units
+from ecoenforce.entities.models import Entity
+from ecoenforce.org.jurisdiction import scope, visible_units
 from ecoenforce.org.permissions import authorize, can
 
 
@@ -108,7 +109,7 @@ def _detail_context(request: HttpRequest, c: Complaint, **forms: Any) -> dict[st
             )
         },
         "dispatch_form": forms.get("dispatch")
-        or DispatchForm(units=visible_units(user), initial={"unit": c.unit_id}),
+        or DispatchForm(units=visible_units(user), officers=_officers(user), initial={"unit": c.unit_id}),
         "verify_form": forms.get("verify") or VerifyForm(),
         "reply_form": forms.get("reply") or ReplyForm(),
         "extend_form": forms.get("extend") or ExtendForm(),
@@ -167,11 +168,38 @@ def _action(name: str, perm: str, form_factory: Callable[..., Form], done: str) 
 @_action(
     "dispatch",
     "complaints.dispatch",
-    lambda req, data: DispatchForm(data, units=visible_units(req.user)),
+    lambda req, data: DispatchForm(data, units=visible_units(req.user), officers=_officers(req.user)),
     "已交办",
 )
 def _dispatch(c: Complaint, d: dict[str, Any], by: Any) -> None:
-    complaint_dispatch(complaint=c, unit=d["unit"], note=d["note"], by=by)
+    entity = None
+    if uscc := (d.get("uscc") or "").strip().upper():
+        entity = scope(Entity.objects.all(), by).filter(uscc=uscc).first()
+        if entity is None:
+            raise ValidationError({"uscc": "辖区内没有该统一社会信用代码的监管对象"})
+    complaint_dispatch(
+        complaint=c,
+        unit=d["unit"],
+        note=d["note"],
+        entity=entity,
+        officers=list(d.get("officers") or []),
+        by=by,
+    )
+
+
+def _officers(user: Any) -> Any:
+    """Officers of the dispatcher's jurisdiction (the inspection checks their certificates)."""
+    from ecoenforce.org.models import User
+
+    return (
+        scope(
+            User.objects.filter(is_active=True, role_grants__role__in=["officer", "team_leader"]),
+            user,
+            "unit",
+        )
+        .distinct()
+        .order_by("unit__path", "username")
+    )
 
 
 @_action("verify", "complaints.verify", lambda req, data: VerifyForm(data), "已记录核查结果")
