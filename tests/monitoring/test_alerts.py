@@ -94,19 +94,25 @@ def test_out_of_jurisdiction_and_read_only_roles_are_refused(exceeding, world):
     assert Alert.objects.get(pk=alert.pk).status == "new"
 
 
-def test_confirmed_alert_to_lead_needs_the_cases_app(exceeding, world):
-    from ecoenforce.monitoring import handoff
+def test_confirmed_alert_opens_one_lead_citing_the_catalog_item(exceeding, world):
+    from ecoenforce.cases.models import Lead
+    from ecoenforce.cases.registry import source_label
 
     screen_recent(now=NOW)
     officer = world.user("county_a", "officer")
-    alert = al.alert_confirm(alert=Alert.objects.get(rule="exceedance"), by=officer)
-    if not handoff.cases_available():
-        with pytest.raises(ValidationError, match="线索"):
-            al.alert_open_lead(alert=alert, by=officer)
-        assert Alert.objects.get(pk=alert.pk).status == "confirmed"
-    else:
-        alert = al.alert_open_lead(alert=alert, by=officer)
-        assert alert.status == "lead" and alert.lead_ref
+    alert = Alert.objects.get(rule="exceedance")
+    with pytest.raises(ValidationError, match="已确认"):
+        al.alert_open_lead(alert=alert, by=officer)  # new: not yet confirmed
+    alert = al.alert_confirm(alert=alert, by=officer)
+    alert = al.alert_open_lead(alert=alert, by=officer)
+    assert alert.status == "lead"
+    lead = Lead.objects.get(source_kind="online_monitoring", source_ref=str(alert.pk))
+    assert str(lead.pk) == alert.lead_ref and lead.unit == exceeding.entity.owner_unit
+    assert lead.facts["catalog_item"] == "WATER-83-2" and "第一千一百零七条" in lead.facts["basis"]
+    assert source_label("online_monitoring") == "在线监控"
+    with pytest.raises(ValidationError):
+        al.alert_open_lead(alert=alert, by=officer)  # already a lead: not twice
+    assert Lead.objects.filter(source_kind="online_monitoring").count() == 1
 
 
 def test_the_worker_runs_the_rules(exceeding, time_machine):

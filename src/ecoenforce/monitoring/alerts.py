@@ -152,5 +152,5 @@ def alert_open_lead(*, alert: Alert, by: Any) -> Alert:
     }
     with transaction.atomic():
         lead = handoff.open_lead(alert=alert, summary=alert.summary, facts=facts, by=by)
-        ref = str(getattr(lead, "number", "") or getattr(lead, "pk", ""))
+        ref = str(getattr(lead, "pk", ""))
         return _move(alert, by=by, action="open_lead", allowed={S.CONFIRMED}, to=S.LEAD, lead_ref=ref[:64])

@@ -115,5 +115,5 @@ async def consume(
             stored += len(msgs)
             idle_since = asyncio.get_running_loop().time()
     finally:
-        await nc.drain()
+        await nc.close()  # not drain(): a pull subscription's pending fetch would hold it open
     return stored

@@ -42,3 +42,13 @@ def open_lead(*, alert: Any, summary: str, facts: dict[str, Any], by: Any) -> An
         facts=facts,
         by=by,
     )
+
+
+def lead_url(ref: str) -> str | None:
+    """The lead's page in the cases app (None without the app or a lead)."""
+    if not ref or not ref.isdigit() or not cases_available():
+        return None
+    try:
+        return reverse("cases:lead", args=[int(ref)])
+    except Exception:  # NoReverseMatch when the cases URLs are not mounted
+        return None

@@ -13,14 +13,14 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from ecoenforce.monitoring import partitions
 from ecoenforce.monitoring.devices import DeviceCache, DeviceInfo, check_pw
 from ecoenforce.monitoring.hj212 import CRCError, HJ212Error, Packet, Reassembler, Tolerance, decode, encode
 from ecoenforce.monitoring.hj212.messages import PERIOD_OF_CN, UPLOAD_CNS, answer_9013, answer_9014
-from ecoenforce.monitoring.models import Device, FrameStatus, Measurement, QuarantinedDevice, RawFrame
+from ecoenforce.monitoring.models import Device, FrameStatus, Measurement, QuarantinedDevice
 
 logger = logging.getLogger(__name__)
 MODBUS = Tolerance(modbus_crc=True)
@@ -59,10 +59,8 @@ class Store:
         with transaction.atomic():
             dupes = self._mark_duplicates(rows, owners, outcomes)
             partitions.ensure_months({(r.data_time.year, r.data_time.month) for r in rows})
-            Measurement.objects.bulk_create(
-                [r for i, r in enumerate(rows) if owners[i] not in dupes], ignore_conflicts=True
-            )
-            RawFrame.objects.bulk_create([_raw(item, out) for item, out in zip(items, outcomes, strict=True)])
+            _insert_measurements([r for i, r in enumerate(rows) if owners[i] not in dupes])
+            _insert_raw(items, outcomes)
             self._quarantine(items, outcomes)
             self._touch_devices(items, outcomes)
         for out in outcomes:
@@ -154,9 +152,10 @@ class Store:
         ids = {
             info.device_id
             for out in outcomes
-            if out.status in (FrameStatus.OK, FrameStatus.DUPLICATE) and out.packet
+            if out.status in (FrameStatus.OK, FrameStatus.DUPLICATE)
+            and out.packet
             and (info := self.devices.get(out.packet.mn)) is not None
-        }  # fmt: skip
+        }
         if ids:
             Device.objects.filter(pk__in=ids).update(last_seen_at=max(i.at for i in items))
 
@@ -173,9 +172,13 @@ class Store:
             )
             if not updated:
                 QuarantinedDevice.objects.create(
-                    mn=mn, reason=status, first_seen_at=item.at, last_seen_at=item.at,
-                    last_peer=item.peer, frames=counts[mn],
-                )  # fmt: skip
+                    mn=mn,
+                    reason=status,
+                    first_seen_at=item.at,
+                    last_seen_at=item.at,
+                    last_peer=item.peer,
+                    frames=counts[mn],
+                )
 
 
 def _whole(piece: Packet, whole: Packet, detail: str) -> Outcome:
@@ -193,12 +196,60 @@ def _reply(out: Outcome) -> bytes | None:
     return None
 
 
-def _raw(item: Received, out: Outcome) -> RawFrame:
-    p = out.packet
-    return RawFrame(
-        received_at=item.at, peer=item.peer[:64], data=item.data, status=out.status, detail=out.detail[:200],
-        mn=p.mn[:27] if p else "", cn=p.cn if p else "", qn=(p.qn or "") if p else "",
-    )  # fmt: skip
+_MEAS_SQL = (
+    "INSERT INTO monitoring_measurement (point_id, period, pollutant, data_time, value, min_value, max_value,"
+    " cou, flag, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+_RAW_SQL = (
+    "INSERT INTO monitoring_rawframe (received_at, peer, data, status, mn, cn, qn, detail)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _insert_measurements(rows: list[Measurement]) -> None:
+    """executemany with ON CONFLICT DO NOTHING (PostgreSQL, SQLite >= 3.24): the ORM's per-value
+    preparation was most of a batch's time; the natural key still makes the write idempotent."""
+    if not rows:
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [
+        (
+            r.point_id,
+            r.period,
+            r.pollutant,
+            adapt(r.data_time),
+            r.value,
+            r.min_value,
+            r.max_value,
+            r.cou,
+            r.flag,
+            adapt(r.received_at),
+        )
+        for r in rows
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(_MEAS_SQL, params)
+
+
+def _insert_raw(items: list[Received], outcomes: list[Outcome]) -> None:
+    adapt = connection.ops.adapt_datetimefield_value
+    params = []
+    for item, out in zip(items, outcomes, strict=True):
+        p = out.packet
+        params.append(
+            (
+                adapt(item.at),
+                item.peer[:64],
+                item.data,
+                str(out.status),
+                p.mn[:27] if p else "",
+                p.cn if p else "",
+                (p.qn or "") if p else "",
+                out.detail[:200],
+            )
+        )
+    with connection.cursor() as cur:
+        cur.executemany(_RAW_SQL, params)
 
 
 def parse_time(value: str) -> dt.datetime:

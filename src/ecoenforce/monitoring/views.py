@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ecoenforce.monitoring import alerts as al
+from ecoenforce.monitoring import handoff
 from ecoenforce.monitoring import selectors as sel
 from ecoenforce.monitoring.excel import alerts_xlsx
 from ecoenforce.monitoring.models import AlertStatus, Measurement, Severity
@@ -195,6 +196,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rule_label": al.rule_label(alert.rule),
             "pollutant": sel.pollutant_name(alert.pollutant) if alert.pollutant else "",
             "can_handle": can(request.user, "monitoring.handle_alert", alert),
+            "lead_url": handoff.lead_url(alert.lead_ref),
             "facts": json.dumps({k: v for k, v in alert.facts.items() if k != "basis"}, ensure_ascii=False),
         },
     )
