@@ -20,7 +20,7 @@ MAX_CELL = 32_767
 
 
 def clean_text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))[:MAX_CELL]
 
 
 def text_cell(ws: Any, value: Any) -> Any:
