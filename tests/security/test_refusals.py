@@ -93,6 +93,7 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
     for name in PRODUCTION:
         assert name in doc, name
     env = {**os.environ, **PRODUCTION, "ECOENFORCE_VAR_DIR": str(tmp_path), "DEBUG": "false"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by tests/conftest.py for the browser tests only
     done = subprocess.run(
         [sys.executable, str(root / "manage.py"), "check", "--deploy"],
         env=env,
