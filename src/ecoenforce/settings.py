@@ -59,6 +59,14 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+    "ecoenforce.penalty",
+    "ecoenforce.statutes",
+    "ecoenforce.cases",
+    "ecoenforce.documents",
+    "ecoenforce.inspections",
+    "ecoenforce.monitoring",
+    "ecoenforce.complaints",
+    "ecoenforce.enterprise",
     "ninja",  # /api/docs: Swagger UI from ninja's bundled static files, not a CDN (STACK-NOTES)
 ]
 
@@ -208,6 +216,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# The address printed under the QR code of every issued document (the public verification page).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Off-site supervision (monitoring app): measurements kept ≥ 5 years (生态环境监测条例 art 26)
+MONITORING_RETENTION_MONTHS = int(os.environ.get("MONITORING_RETENTION_MONTHS", "72"))
 # Audit checkpoints (docs/audit.md "Signed checkpoints"): the worker signs the chain head with SM2 every
 # AUDIT_CHECKPOINT_MINUTES or AUDIT_CHECKPOINT_EVENTS new events, whichever comes first, and appends it to
 # AUDIT_CHECKPOINT_FILE (outside the database; published at /public/audit/checkpoints/). The private key is

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "ecoenforce.cases"
+    label = "cases"
+    verbose_name = "案件办理"
+
+    def ready(self) -> None:
+        from ecoenforce.cases import registry
+
+        registry.register_builtin_sources()
+
+        from datetime import timedelta
+
+        from ecoenforce.cases.tasks import remind_deadlines
+        from ecoenforce.worker.periodic import register_periodic
+
+        register_periodic("cases.remind_deadlines", every=timedelta(hours=1), task=remind_deadlines)

@@ -1,0 +1,99 @@
+"""Reads of cases and leads, always scoped to the user's jurisdiction (and 提级管辖 grants)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ecoenforce.cases import search
+from ecoenforce.cases.models import Case, Deadline, Lead, LeadStatus
+from ecoenforce.cases.workflow import FINAL, State, available
+from ecoenforce.org.jurisdiction import scope
+
+DONE_STATES = [s.value for s in FINAL] + [State.CLOSED.value]
+
+
+def cases_for(user: Any) -> QuerySet[Case]:
+    return scope(Case.objects.all(), user, field="unit").select_related("unit", "entity")
+
+
+def leads_for(user: Any) -> QuerySet[Lead]:
+    return scope(Lead.objects.all(), user, field="unit").select_related("unit", "entity")
+
+
+def case_for(user: Any, pk: int) -> Case:
+    case = cases_for(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("未找到，或不在您的辖区内")
+    return case
+
+
+def lead_for(user: Any, pk: int) -> Lead:
+    lead = leads_for(user).filter(pk=pk).first()
+    if lead is None:
+        raise Http404("未找到，或不在您的辖区内")
+    return lead
+
+
+def filter_cases(
+    qs: QuerySet[Case], *, q: str = "", state: str = "", unit: str = "", year: str = "", overdue: bool = False
+) -> QuerySet[Case]:
+    if state:
+        qs = qs.filter(state=state)
+    if unit.isdigit():
+        qs = qs.filter(unit_id=int(unit))
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    if overdue:
+        qs = qs.filter(deadlines__done_on__isnull=True, deadlines__due_on__lt=timezone.localdate()).distinct()
+    if q.strip():
+        qs = search.matching(qs, q)
+    return qs.order_by("-created_at", "-id")
+
+
+def todo_for(user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """My to-do list: open clocks of my cases (soonest first), cases waiting for my role, open leads."""
+    today = today or timezone.localdate()
+    mine = cases_for(user).filter(Q(officers__officer=user)).exclude(state__in=DONE_STATES)
+    deadlines = (
+        Deadline.objects.filter(case__in=mine.values("pk"), done_on__isnull=True)
+        .select_related("case")
+        .order_by("due_on")[:50]
+    )
+    roles = set(user.role_codes)
+    waiting_states = [
+        s.value
+        for s in State
+        if any(a.roles & roles for a in available(s, frozenset(roles))) and s not in FINAL
+    ]
+    waiting = cases_for(user).filter(state__in=waiting_states).exclude(officers__officer=user)
+    if not roles & {"team_leader", "bureau_head", "legal_reviewer"}:
+        waiting = waiting.none()
+    leads = (
+        leads_for(user).filter(status=LeadStatus.OPEN).order_by("triage_due")[:20]
+        if roles & {"team_leader", "bureau_head"}
+        else Lead.objects.none()
+    )
+    return {
+        "deadlines": list(deadlines),
+        "mine": list(mine.order_by("-updated_at")[:20]),
+        "waiting": list(waiting.order_by("-updated_at")[:20]),
+        "leads": list(leads),
+        "today": today,
+    }
+
+
+def deadline_board(user: Any, today: dt.date | None = None, soon_days: int = 3) -> QuerySet[Deadline]:
+    today = today or timezone.localdate()
+    visible = cases_for(user).values("pk")
+    return (
+        Deadline.objects.filter(
+            case__in=visible, done_on__isnull=True, due_on__lte=today + dt.timedelta(days=soon_days)
+        )
+        .select_related("case", "case__unit")
+        .order_by("due_on")
+    )

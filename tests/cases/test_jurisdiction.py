@@ -1,0 +1,98 @@
+"""County isolation, 提级管辖 / 指定管辖 through the grant, and concurrent transitions."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from ecoenforce.cases import selectors
+from ecoenforce.cases.case_services import case_set_officers, case_take_over
+from ecoenforce.cases.models import CaseEvent
+from ecoenforce.org.permissions import Refused
+from ecoenforce.org.roles import Role
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_county_officer_cannot_see_or_act_on_another_countys_case(world, drive):
+    case = drive.open()
+    other = world.user("county_b", Role.OFFICER)
+    assert not selectors.cases_for(other).filter(pk=case.pk).exists()
+    with pytest.raises(Refused):
+        drive.step(case, "approve_filing", world.user("county_b", Role.TEAM_LEADER))
+    assert selectors.cases_for(world.user("city", Role.SUPERVISOR)).filter(pk=case.pk).exists()
+
+
+def test_superior_designates_another_county_which_may_then_act(world, drive):
+    case = drive.open()
+    head_b = world.user("county_b", Role.BUREAU_HEAD)
+    with pytest.raises(Refused):  # a county cannot take over its neighbour's case
+        case_take_over(case=case, by=head_b, reason="x")
+    city_head = world.user("city", Role.BUREAU_HEAD)
+    with pytest.raises(ValidationError):
+        case_take_over(case=case, by=city_head, reason="")
+    case_take_over(
+        case=case, by=city_head, reason="案情重大，指定永清县承办", to_unit=world.units["county_b"]
+    )
+    leader_b = world.user("county_b", Role.TEAM_LEADER)
+    assert selectors.cases_for(leader_b).filter(pk=case.pk).exists()
+    b1 = world.user("county_b", Role.OFFICER)
+    b2 = make_user("county_b_officer_x", world.units["county_b"], Role.OFFICER)
+    case_set_officers(case=case, officers=[b1, b2], by=leader_b)
+    case = drive.step(case, "approve_filing", leader_b)
+    assert case.state == "investigating"
+    # the other county's other cases stay invisible
+    assert not selectors.cases_for(leader_b).filter(pk=drive.open().pk).exists()
+
+
+def test_city_takes_over_and_its_officers_handle(world, drive):
+    case = drive.open()
+    city_head = world.user("city", Role.BUREAU_HEAD)
+    case_take_over(case=case, by=city_head, reason="提级管辖：跨县污染")
+    c1 = world.user("city", Role.OFFICER)
+    c2 = make_user("city_officer_x", world.units["city"], Role.OFFICER)
+    case_set_officers(case=case, officers=[c1, c2], by=world.user("city", Role.TEAM_LEADER))
+    case.refresh_from_db()
+    assert case.handling_unit == world.units["city"]
+    assert set(case.officers.values_list("officer_id", flat=True)) == {c1.pk, c2.pk}
+
+
+needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need PostgreSQL")
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_transitions_cannot_both_succeed():
+    import datetime as dt
+
+    from ecoenforce.catalog.services import catalog_load_starter
+    from tests.cases.driver import Driver
+    from tests.factories import make_world
+
+    world = make_world()
+    catalog_load_starter(unit=world.units["city"], effective_from=dt.date(2020, 1, 1))
+    drive = Driver(world)
+    case = drive.open()
+    barrier, results = threading.Barrier(2), []
+
+    def run(user):
+        try:
+            barrier.wait()
+            drive.step(case, "approve_filing", user)
+            results.append("ok")
+        except (Refused, ValidationError) as exc:
+            results.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(u,)) for u in (drive.leader, drive.head)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1, results
+    assert CaseEvent.objects.filter(case=case, action="approve_filing").count() == 1
