@@ -48,8 +48,11 @@ def with_name(raw: str) -> bytes:
     name = import_row(1)[0]
 
     def change(text: str) -> str:
-        assert name in text
-        return text.replace(name, raw)
+        # openpyxl writes non-ASCII as character references when lxml is installed
+        escaped = "".join(f"&#{ord(c)};" if ord(c) > 127 else c for c in name)
+        found = name if name in text else escaped
+        assert found in text
+        return text.replace(found, raw)
 
     member = (
         "xl/sharedStrings.xml"
