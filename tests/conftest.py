@@ -97,3 +97,11 @@ def _audit_checkpoint_files(
     settings.AUDIT_PUBLIC_KEY_FILE = where / "public_keys.txt"
     settings.AUDIT_SIGNING_KEY_FILE = where / "signing.key"
     monkeypatch.delenv("AUDIT_SIGNING_KEY", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

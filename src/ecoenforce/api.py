@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -9,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.security import SessionAuth
 
-from ecoenforce.audit.services import record_refusal
+from ecoenforce.audit.services import record_not_found, record_refusal
 from ecoenforce.org.tokens import TokenAuth
 
 api = NinjaAPI(
@@ -22,6 +23,7 @@ api = NinjaAPI(
     # it first a bearer-token POST never got through. Without the header TokenAuth passes to the session.
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    docs_decorator=login_required,  # the API documentation is for signed-in users only
 )
 
 
@@ -33,6 +35,7 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    record_not_found(request)  # out-of-jurisdiction attempts leave a trace, as 403s do
     return api.create_response(request, {"detail": "未找到，或不在您的辖区内"}, status=404)
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ecoenforce.monitoring",
     "ecoenforce.complaints",
     "ecoenforce.enterprise",
+    "ninja",  # /api/docs: Swagger UI from ninja's bundled static files, not a CDN (STACK-NOTES)
 ]
 
 MIDDLEWARE = [
@@ -140,7 +141,10 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", "0.5"))
 # Lock by account, not by IP: offices share one NAT address (so axes.W006 is silenced on purpose).
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# The lock is per account *and address*: anyone can no longer lock any account (secadmin included)
+# from elsewhere; the per-address throttle below bounds guessing from one address across accounts
+# (docs/operations.md "Login protection" states the trade-off).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "org/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -161,6 +165,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -228,3 +234,15 @@ AUDIT_CLOCK_TOLERANCE_SECONDS = float(os.environ.get("AUDIT_CLOCK_TOLERANCE_SECO
 
 # API tokens expire this many days after issue (they also die with deactivation and any admin role).
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "180"))
+
+# Rate limits (org/ratelimit.py, on the cache; no outside service). Per address: login and TOTP POSTs
+# per LOGIN_RATE_WINDOW seconds; per token: API calls per minute.
+LOGIN_RATE_PER_ADDRESS = int(os.environ.get("LOGIN_RATE_PER_ADDRESS", "20"))
+TOTP_RATE_PER_ADDRESS = int(os.environ.get("TOTP_RATE_PER_ADDRESS", "10"))
+LOGIN_RATE_WINDOW = int(os.environ.get("LOGIN_RATE_WINDOW", "600"))
+API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "600"))
+# Passwords older than this must be changed at the next page (GB/T 22239 8.1.4.1 a); 0 = never.
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+
+# Who runs this platform: named on the login page (e.g. "廊坊市生态环境局").
+PLATFORM_OWNER = os.environ.get("PLATFORM_OWNER", "廊坊市生态环境局 主办")

@@ -4,6 +4,7 @@ from ecoenforce.api import api
 
 handler403 = "ecoenforce.org.views.forbidden"
 handler404 = "ecoenforce.org.views.not_found"
+handler500 = "ecoenforce.org.views.server_error"
 
 urlpatterns = [
     path("", include("ecoenforce.evaluation.urls")),

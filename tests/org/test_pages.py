@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from ninja.errors import AuthenticationError
 from openpyxl import load_workbook
 
 from ecoenforce.audit.models import AuditEvent
@@ -91,7 +93,8 @@ def test_tokens_page_shows_the_token_once_and_it_authenticates(world, client_for
     assert raw not in client.get(reverse("org:tokens")).content.decode()
     assert TokenAuth().authenticate(RequestFactory().get("/api/"), raw) == machine
     client.post(reverse("org:token-revoke", args=[token.pk]))
-    assert TokenAuth().authenticate(RequestFactory().get("/api/"), raw) is None
+    with pytest.raises(AuthenticationError):  # a presented but dead token is a 401 at once
+        TokenAuth().authenticate(RequestFactory().get("/api/"), raw)
 
 
 def test_tokens_of_another_county_are_not_listed_or_revocable(world, client_for):

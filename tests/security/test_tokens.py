@@ -41,7 +41,7 @@ def test_a_token_client_creates_an_entity_and_computes_a_penalty_over_http(live_
     payload = {
         "item_code": "AIR-99-2",
         "rule_set": "GD-2022",
-        "on": "2026-06-01",
+        "act_date": "2026-06-01",
         "facts": {
             "levels": {
                 "exceed_count": "one",

@@ -97,20 +97,65 @@ def canonical_of(event: AuditEvent) -> bytes:
     return chain.canonical_bytes(row_of(event), algorithm=event.algorithm)
 
 
-def record_refusal(request: HttpRequest | None, exc: Exception) -> None:
-    """Record a refused action in its own transaction (the refused write has rolled back)."""
-    action = getattr(exc, "action", "")
+ANONYMOUS = "anonymous"  # actor_name of refusals without a signed-in user (never "system")
+AGGREGATE_WINDOW = 60  # seconds
+MILESTONES = (100, 1000, 10000, 100000)
+
+
+def _throttled(key: str, subject: str, *, each: int = 1) -> tuple[bool, str]:
+    """(record it?, note) — the first `each` refusals of `key` in a window are recorded; later ones
+    only at 10, 100, 1000, … as one aggregate event, so a flood cannot grow the chain at its pace."""
+    from ecoenforce.org.ratelimit import hit
+
+    seen = hit(key, limit=each, window=AGGREGATE_WINDOW)
+    if seen.allowed:
+        return True, ""
+    if seen.count in MILESTONES:
+        return True, f"（{subject}在{AGGREGATE_WINDOW}秒内已被拒绝 {seen.count} 次，其余未逐条记录）"
+    log.info("refusal not recorded (aggregated): %s #%s", key, seen.count)
+    return False, ""
+
+
+def record_refusal(request: HttpRequest | None, exc: Exception, *, action: str = "") -> None:
+    """Record a refused action in its own transaction (the refused write has rolled back).
+
+    Anonymous refusals carry the peer's address, are named "anonymous", and are aggregated per
+    address (the first in a minute, then counts at 10, 100, …).
+    """
+    action = action or getattr(exc, "action", "")
     if not action and request is not None and request.method:
         action = f"http.{request.method.lower()}"
     target = getattr(exc, "target", None)
     path = request.get_full_path()[:500] if request is not None else ""
+    ctx = current()
+    note = ""
+    if ctx.actor is None:
+        record, note = _throttled(f"anon-refusal:{ctx.ip}", f"地址 {ctx.ip} ")
+        if not record:
+            return
+    _record_refused(action or "unknown", target, f"{exc} [{path}]{note}".strip(), path)
+
+
+def record_not_found(request: HttpRequest) -> None:
+    """A signed-in user's 404 (a missing object, or one outside the jurisdiction), aggregated per user."""
+    ctx = current()
+    if ctx.actor is None:
+        return
+    record, note = _throttled(f"not-found:{ctx.actor.pk}", "本用户", each=30)
+    if record:
+        path = request.get_full_path()[:500]
+        _record_refused("http.not_found", None, f"未找到，或不在辖区内 [{path}]{note}", path)
+
+
+def _record_refused(action: str, target: Any, reason: str, path: str) -> None:
     try:
         with transaction.atomic():
             audit_record(
-                action=action or "unknown",
+                action=action,
                 target=target,
                 outcome=Outcome.REFUSED,
-                reason=f"{exc} [{path}]".strip(),
+                reason=reason,
+                actor_name=ANONYMOUS if current().actor is None else "",
             )
     except Exception:  # never turn a 403 into a 500; the log keeps what was lost
         log.exception("could not record refused action %s at %s", action, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
@@ -25,6 +27,13 @@ def needs_second_factor(user: Any) -> bool:
     if settings.REQUIRE_ADMIN_TOTP and user.has_role(*ADMIN_ROLES):
         return True
     return bool(user_has_device(user, confirmed=True))
+
+
+def password_expired(user: Any) -> bool:
+    """PASSWORD_MAX_AGE_DAYS after the last change (0: never). No date yet: not expired."""
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    changed = getattr(user, "password_changed_at", None)
+    return bool(days and changed and timezone.now() - changed > dt.timedelta(days=days))
 
 
 class AdminSecondFactorMiddleware:
@@ -45,7 +54,7 @@ class AdminSecondFactorMiddleware:
             return self.get_response(request)
         if needs_second_factor(user):
             return redirect(f"{reverse('otp-verify')}?{urlencode({'next': request.get_full_path()})}")
-        if getattr(user, "must_change_password", False):
+        if getattr(user, "must_change_password", False) or password_expired(user):
             target = reverse("org:password")
             if request.path != target:
                 return redirect(target)

@@ -6,11 +6,12 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 from ecoenforce.audit.context import AuditContext, current, set_context
 from ecoenforce.org.models import ApiToken
+from ecoenforce.org.ratelimit import hit
 from ecoenforce.org.roles import ADMIN_ROLES
 
 
@@ -36,6 +37,8 @@ class TokenAuth(HttpBearer):
         if found is None or token_expires_at(found) <= timezone.now() or found.user.has_role(*ADMIN_ROLES):
             # A token was presented and is no good: 401 now (not the session's CSRF 403 after it).
             raise AuthenticationError()
+        if not hit(f"api:{found.pk}", limit=settings.API_RATE_PER_MINUTE, window=60).allowed:
+            raise HttpError(429, "请求过于频繁，请稍后再试")
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
         ctx = current()

@@ -13,13 +13,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ecoenforce.audit.context import client_ip
 from ecoenforce.audit.models import Outcome
-from ecoenforce.audit.services import audit_record, record_refusal
+from ecoenforce.audit.services import audit_record, record_not_found, record_refusal
 from ecoenforce.org.forms import LoginForm, TotpForm
+from ecoenforce.org.ratelimit import hit
 
 
 class LoginView(auth_views.LoginView):
@@ -27,11 +30,26 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limited = _address_limited(request, "login", settings.LOGIN_RATE_PER_ADDRESS)
+        return limited or super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["failure_limit"] = settings.AXES_FAILURE_LIMIT
+        context["platform_owner"] = settings.PLATFORM_OWNER
         context["idle_minutes"] = settings.SESSION_COOKIE_AGE // 60
         return context
+
+
+def _address_limited(request: HttpRequest, what: str, limit: int) -> HttpResponse | None:
+    """A 429 page when this address sent more than `limit` POSTs of `what` in LOGIN_RATE_WINDOW."""
+    ip = client_ip(request.META)
+    if hit(f"{what}:{ip}", limit=limit, window=settings.LOGIN_RATE_WINDOW).allowed:
+        return None
+    minutes = max(1, settings.LOGIN_RATE_WINDOW // 60)
+    message = f"本地址尝试次数过多，请 {minutes} 分钟后再试。忘记密码请联系本单位系统管理员重置。"
+    return render(request, "org/403.html", {"message": message}, status=429)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -41,12 +59,20 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a Chinese page, and the refused request in the audit trail."""
-    record_refusal(request, PermissionDenied(f"CSRF校验失败：{reason}"))
+    record_refusal(request, PermissionDenied(f"CSRF校验失败：{reason}"), action="http.csrf_failed")
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A signed-in user's 404 is recorded: out-of-jurisdiction objects answer 404 (never 403, which
+    # would confirm they exist), and those attempts must leave a trace like the 403s do.
+    record_not_found(request)
     return render(request, "org/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a Chinese page rendered without context (the error may lie in a context processor)."""
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -64,6 +90,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="身份验证器", confirmed=False)
     form = TotpForm(request.POST or None)
+    limit = settings.TOTP_RATE_PER_ADDRESS
+    if request.method == "POST" and (limited := _address_limited(request, "totp", limit)):
+        return limited
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             with transaction.atomic():
