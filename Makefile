@@ -26,7 +26,10 @@ src/ecoenforce/static/vendor/.copied: node_modules/.installed scripts/vendor_ass
 demo: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_seed --if-empty
+	$(PY) manage.py statutes_load
 	$(PY) manage.py catalog_load_starter --if-empty
+	$(PY) manage.py catalog_load_code
+	$(PY) manage.py hj212_simulate --demo --points 100 --days 2
 	$(PY) manage.py demo_logins
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh gunicorn
 

@@ -139,9 +139,10 @@ def generate(count: int) -> None:
     connection.ensure_connection()
     raw = connection.connection
     with raw.transaction():
-        raw.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")  # TRUNCATE of earlier data
+        # As the owner: empty earlier data and set the head in one step (the guards refuse both).
+        raw.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        raw.execute("ALTER TABLE audit_audithead DISABLE TRIGGER USER")
         raw.execute("TRUNCATE audit_auditevent")
-        raw.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
         with raw.cursor().copy(f"COPY audit_auditevent ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for seq in range(1, count + 1):
                 when = start + timedelta(seconds=seq * 30, microseconds=rng.randrange(1_000_000))
@@ -156,6 +157,8 @@ def generate(count: int) -> None:
             "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, digest = EXCLUDED.digest",
             (count, prev),
         )
+        raw.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        raw.execute("ALTER TABLE audit_audithead ENABLE TRIGGER USER")
     raw.execute("VACUUM ANALYZE audit_auditevent")
     log(f"generated in {time.perf_counter() - t0:.0f} s")
 

@@ -177,7 +177,7 @@ def variants(rng: random.Random, city: Any, on: dt.date) -> list[dict[str, Any]]
     """~2,000 distinct fact sets over ~50 items, each with the engine's answer."""
     from django.core.exceptions import ValidationError
 
-    from ecoenforce.catalog import penalty_engine
+    from ecoenforce.penalty import catalog_items as penalty_engine
 
     rule_set = penalty_engine.resolve_rule_set("GD-2022", on)
     assert rule_set is not None
@@ -327,7 +327,7 @@ def count() -> int:
 
 
 def measure(leader: Any, workers: int) -> dict[str, Any]:
-    from ecoenforce.catalog.consistency_selectors import ConsistencyFilters, consistency_report
+    from ecoenforce.penalty.selectors import ConsistencyFilters, consistency_report
 
     started, cpu = time.perf_counter(), time.process_time()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from ecoenforce.catalog.discretion import (  # noqa: E402
+from ecoenforce.penalty.engine.discretion import (  # noqa: E402
     BENCHMARKS_DIR,
     MITIGATING_GROUNDS,
     UNPROVABLE,
@@ -32,7 +32,7 @@ from ecoenforce.catalog.discretion import (  # noqa: E402
     compute_penalty,
     load_rule_set,
 )
-from ecoenforce.catalog.sanction import Sanction, parse_sanction  # noqa: E402
+from ecoenforce.penalty.engine.sanction import Sanction, parse_sanction  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_DISCRETION_CASES", "100000"))
 SEED = 20220101

@@ -89,7 +89,7 @@ def setup(url: str) -> None:
     if reseed:
         log(f"seeding {ENTITIES} entities (demo_seed)")
         started = time.monotonic()
-        call_command("demo_seed", "--entities", str(ENTITIES))
+        call_command("demo_seed", "--entities", str(ENTITIES), stdout=sys.stderr)  # stdout: JSON only
         log(f"seeded in {time.monotonic() - started:.1f} s")
         from django.db import connection
 

@@ -7,6 +7,9 @@ out=bench/results/latest.jsonl
 : > "$out"
 for b in bench/bench_*.py; do
   echo "== $b" >&2
-  .venv/bin/python "$b" | tee -a "$out"
+  .venv/bin/python "$b" > "$out.part"
+  cat "$out.part"
+  grep '^{' "$out.part" >> "$out" || true   # only JSON lines, whatever a benchmark prints
+  rm -f "$out.part"
 done
 echo "results in $out" >&2

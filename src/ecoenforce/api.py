@@ -18,7 +18,9 @@ api = NinjaAPI(
     description=(
         "会话认证（页面）或令牌认证（机器客户端，`Authorization: Bearer <token>`）。所有数据按用户辖区限定。"
     ),
-    auth=[SessionAuth(), TokenAuth()],
+    # Token first: SessionAuth checks CSRF and raises (403) before a later method is tried, so with
+    # it first a bearer-token POST never got through. Without the header TokenAuth passes to the session.
+    auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
 
@@ -60,6 +62,8 @@ _SCHEMA_MESSAGES = {
     "greater_than": "应大于{gt}",
     "less_than_equal": "不能大于{le}",
     "json_invalid": "请求体不是有效的 JSON",
+    "extra_forbidden": "不允许的字段",
+    "date_type": "日期格式应为 YYYY-MM-DD",
 }
 
 
@@ -94,13 +98,25 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 def _register_routers() -> None:
     from ecoenforce.cases.api import router as cases_router
     from ecoenforce.catalog.api import router as catalog_router
-    from ecoenforce.catalog.penalty_api import router as penalty_router
     from ecoenforce.entities.api import router as entities_router
+    from ecoenforce.inspections.api import router as inspections_router
+    from ecoenforce.penalty.api import router as penalty_router
 
     api.add_router("/entities", entities_router, tags=["监管对象"])
     api.add_router("/catalog", catalog_router, tags=["执法事项清单"])
     api.add_router("/penalty", penalty_router, tags=["罚款计算"])
+    from ecoenforce.documents.api import router as documents_router
+
+    api.add_router("/documents", documents_router, tags=["执法文书"])
+    from ecoenforce.statutes.api import router as statutes_router
+
+    api.add_router("/statutes", statutes_router, tags=["法规库"])
     api.add_router("/cases", cases_router, tags=["案件办理"])
+    api.add_router("/inspections", inspections_router, tags=["监督检查"])
+    from ecoenforce.monitoring.api import router as monitoring_router
+    api.add_router("/monitoring", monitoring_router, tags=["在线监控"])
+    from ecoenforce.complaints.api import router as complaints_router
+    api.add_router("/complaints", complaints_router, tags=["投诉举报"])
 
 
 _register_routers()

@@ -59,7 +59,14 @@ INSTALLED_APPS = [
     "ecoenforce.catalog",
     "ecoenforce.evaluation",
     "ecoenforce.portal",
+    "ecoenforce.penalty",
+    "ecoenforce.statutes",
     "ecoenforce.cases",
+    "ecoenforce.documents",
+    "ecoenforce.inspections",
+    "ecoenforce.monitoring",
+    "ecoenforce.complaints",
+    "ecoenforce.enterprise",
 ]
 
 MIDDLEWARE = [
@@ -202,3 +209,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The address printed under the QR code of every issued document (the public verification page).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Off-site supervision (monitoring app): measurements kept ≥ 5 years (生态环境监测条例 art 26)
+MONITORING_RETENTION_MONTHS = int(os.environ.get("MONITORING_RETENTION_MONTHS", "72"))
+# Audit checkpoints (docs/audit.md "Signed checkpoints"): the worker signs the chain head with SM2 every
+# AUDIT_CHECKPOINT_MINUTES or AUDIT_CHECKPOINT_EVENTS new events, whichever comes first, and appends it to
+# AUDIT_CHECKPOINT_FILE (outside the database; published at /public/audit/checkpoints/). The private key is
+# needed by the worker only: AUDIT_SIGNING_KEY (hex) or the file AUDIT_SIGNING_KEY_FILE (mode 0600).
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit" / "checkpoints.jsonl"))
+AUDIT_PUBLIC_KEY_FILE = Path(os.environ.get("AUDIT_PUBLIC_KEY_FILE", VAR_DIR / "audit" / "public_keys.txt"))
+AUDIT_SIGNING_KEY_FILE = Path(os.environ.get("AUDIT_SIGNING_KEY_FILE", VAR_DIR / "audit-signing.key"))
+AUDIT_CHECKPOINT_MINUTES = float(os.environ.get("AUDIT_CHECKPOINT_MINUTES", "10"))
+AUDIT_CHECKPOINT_EVENTS = int(os.environ.get("AUDIT_CHECKPOINT_EVENTS", "1000"))
+# Event times may run backwards along the chain by at most this much (clock steps between web workers).
+AUDIT_CLOCK_TOLERANCE_SECONDS = float(os.environ.get("AUDIT_CLOCK_TOLERANCE_SECONDS", "2"))
+
+# API tokens expire this many days after issue (they also die with deactivation and any admin role).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "180"))

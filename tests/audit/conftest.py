@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from ecoenforce.audit import chain
+from ecoenforce.audit import chain, guard
 from ecoenforce.audit.context import AuditContext, reset_context, set_context
 from ecoenforce.audit.models import AuditEvent, AuditHead, Outcome
 from ecoenforce.audit.services import audit_record
@@ -129,11 +129,15 @@ class Tamper:
 
 @pytest.fixture
 def tamper(db: Any) -> Tamper:
-    """On PostgreSQL the trigger is switched off first, as the table's owner could (rolled back
-    with the test's transaction)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
+    """The append-only guard is switched off first, as the tables' owner could (rolled back with
+    the test's transaction)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("RESET ROLE")  # the owner, not the application role
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cur.execute("ALTER TABLE audit_audithead DISABLE TRIGGER USER")
+        else:
+            guard.sqlite_drop(cur)  # DDL is transactional in SQLite: rolled back with the test
     return Tamper()
 
 
@@ -141,3 +145,39 @@ def tamper(db: Any) -> Tamper:
 def committed(transactional_db: Any) -> None:
     """Committed data, which worker processes can see. tests/conftest.py's _audit_flushable empties
     the audit table before Django's flush (the trigger refuses TRUNCATE while events exist)."""
+
+
+# --- on PostgreSQL the audit tests run as the application role (manage.py db_roles) -----------------
+
+
+def role_names() -> tuple[str, str]:
+    """Roles are cluster-wide: named after this test database (one per xdist worker)."""
+    base = connection.settings_dict["NAME"].lower()
+    return f"{base}_owner", f"{base}_app"
+
+
+@pytest.fixture(scope="session")
+def app_role(django_db_setup: Any, django_db_blocker: Any) -> str | None:
+    if connection.vendor != "postgresql":
+        return None
+    from django.core.management import call_command
+
+    owner, app = role_names()
+    with django_db_blocker.unblock():
+        call_command("db_roles", owner=owner, app=app, stdout=__import__("io").StringIO())
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _as_app_role(request: pytest.FixtureRequest, app_role: str | None, django_db_blocker: Any) -> Any:
+    """Every database test here runs as the application role: it owns nothing, so what the tests do
+    is what the platform can do with those grants. Tampering fixtures RESET ROLE (the owner's power)."""
+    names = set(request.fixturenames)
+    if app_role is None or not names & {"db", "transactional_db"}:
+        yield
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cur:
+        cur.execute(f"SET ROLE {connection.ops.quote_name(app_role)}")
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cur:
+        cur.execute("RESET ROLE")

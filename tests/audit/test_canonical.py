@@ -89,35 +89,41 @@ def _doc_section(title: str) -> str:
     return match.group(1)
 
 
-def test_the_worked_example_in_the_docs_is_right():
+def _doc_tables(section: str) -> list[list[tuple[int, str]]]:
+    """The worked examples' tables: (declared length, text) per row, text as the doc writes it."""
+    tables: list[list[tuple[int, str]]] = []
+    for block in re.findall(r"\| # \| length \| text \|\n\|[-|]+\|\n((?:\|.*\|\n)+)", section):
+        rows = []
+        for line in block.splitlines():
+            _, _number, length, text, _ = (cell.strip() for cell in line.split("|"))
+            if text == "(empty)":
+                value = ""
+            elif text.startswith("64 × `"):
+                value = text[len("64 × `")] * 64
+            else:
+                value = re.match(r"`([^`]*)`", text).group(1)  # type: ignore[union-attr]
+            rows.append((int(length.strip("`"), 16), value))
+        tables.append(rows)
+    return tables
+
+
+def test_both_worked_examples_are_reproducible_from_the_doc_alone():
     section = _doc_section("Worked example")
+    first, second = _doc_tables(section)
+    digests = []
+    for rows in (first, second):
+        assert len(rows) == 18
+        for declared, text in rows:
+            assert declared == len(text.encode()), text
+        digests.append(sm3(b"".join(struct.pack(">I", n) + t.encode() for n, t in rows)))
     canonical = re.search(r"```text\n(.*?)\n```", section, re.S)
-    digest = re.search(r"\b([0-9a-f]{64})\b(?=[^\n]*\(the digest\))", section)
-    assert canonical and digest
-    data = bytes.fromhex("".join(canonical.group(1).split()))
-    assert len(data) == 309 and data.startswith(b"\x00\x00\x00\x03SM3")
-    assert sm3(data) == digest.group(1)
-    second = [
-        2,
-        "2026-11-22T08:00:05.250000Z",
-        None,
-        "zhangsan",
-        None,
-        "10.1.2.9",
-        "Mozilla/5.0",
-        "auth.login_failed",
-        "failed",
-        "org.user",
-        "",
-        "zhangsan",
-        "用户名或密码错误",
-        "",
-        "",
-        digest.group(1),
-    ]
-    encoded = [("" if v is None else str(v)).encode() for v in ["SM3", 2, *second]]
-    data = b"".join(struct.pack(">I", len(e)) + e for e in encoded)
-    assert len(data) == 258 and sm3(data) in section
+    assert canonical
+    first_bytes = b"".join(struct.pack(">I", n) + t.encode() for n, t in first)
+    assert bytes.fromhex("".join(canonical.group(1).split())) == first_bytes and len(first_bytes) == 309
+    assert re.search(rf"`{digests[0]}` \(the digest\)", section)
+    assert second[17][1] == digests[0]  # the second links to the first
+    assert re.search(rf"`{digests[1]}` \(the second digest\)", section)
+    assert sum(4 + n for n, _ in second) == 258
 
 
 def test_the_verifier_snippet_in_the_docs_runs(events):

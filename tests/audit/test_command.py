@@ -121,7 +121,28 @@ def test_exit_codes_of_the_real_process(tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert "checked 5 events" in ok.stdout
     with sqlite3.connect(db_file) as conn:
+        for sql in (
+            "UPDATE audit_auditevent SET reason = 'x' WHERE seq = 3",
+            "DELETE FROM audit_auditevent WHERE seq = 5",
+            "UPDATE audit_audithead SET seq = 4",
+            "DELETE FROM audit_audithead",
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="refused"):
+                conn.execute(sql)
+        conn.execute("DROP TRIGGER audit_event_no_update")  # as the file's owner can
         conn.execute("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 3")
     broken = subprocess.run([*manage, "audit_verify"], env=env, capture_output=True, text=True)
     assert broken.returncode == 1
     assert "event 3: digest does not match" in broken.stderr
+
+
+def test_a_database_without_the_audit_tables_is_said_in_one_line_exit_2(tmp_path):
+    db_file = tmp_path / "empty.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "ECOENFORCE_VAR_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "audit_verify"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "migrate" in done.stderr

@@ -195,6 +195,7 @@ def test_parallel_workers_find_the_same_first_break(committed, kind, expected):
     events = make_events(120)
     if kind != "none":
         with connection.cursor() as cur:
+            cur.execute("RESET ROLE")  # the owner's power, not the application role's
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
         tamper = __import__("tests.audit.conftest", fromlist=["Tamper"]).Tamper()
         {

@@ -303,3 +303,18 @@ def test_saving_an_item_unchanged_through_the_form_changes_nothing(setup, client
     assert [(c.code, [f.field for f in c.changes], c.reason) for c in changed] == [
         ("AIR-99-2", ["first_level"], "下放")
     ]
+
+
+def test_the_review_page_shows_what_changed_against_the_previous_version(world, tmp_path, client):
+    """One item added to a copy of the published version: that row says 新增, the copied ones 未变."""
+    load_city(world, tmp_path)
+    version = draft(world, "city", change_reason="年度调整")
+    services.entry_add(version=version, by=world.user("city", "team_leader"),
+                       data=new_item("AIR-108-1", "挥发性有机物未密闭"), reason="新增")
+    version = services.version_submit(version=version, by=world.user("city", "team_leader"))
+    client.force_login(world.user("city", "legal_reviewer"))
+    html = client.get(reverse("catalog:version", args=[version.pk])).content.decode()
+    assert "与上一版本的差别" in html and "新增 1 项，删除 0 项，修改 0 项" in html
+    assert 'data-change="AIR-108-1">新增<' in html
+    copied = [i["code"] for i in ITEMS]
+    assert all(f'data-change="{code}">未变<' in html for code in copied)

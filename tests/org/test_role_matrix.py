@@ -117,6 +117,8 @@ def landing_of(role: str) -> str:
         return reverse("org:units")
     if role == R.SECADMIN:
         return reverse("org:roles")
+    if role == R.ENTERPRISE:  # an enterprise account lands on its own service page
+        return reverse("enterprise:home")
     try:
         return reverse("audit:events")
     except NoReverseMatch:
@@ -146,7 +148,7 @@ def test_every_page_for_every_role(world, role):
             assert not events_since(seq, outcome="refused"), what
         elif page.name == "home":
             # Administrators have no dashboard: they land on their own page instead of a 403.
-            assert role in ADMIN_ROLES
+            assert role in ADMIN_ROLES | {R.ENTERPRISE}
             assert response.status_code == 302 and response["Location"] == landing_of(role), what
         else:
             assert_refused(response, user, seq, what)

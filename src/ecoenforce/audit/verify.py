@@ -23,6 +23,7 @@ from django.db import connections
 
 from ecoenforce.audit import chain, pgscan
 
+_UNSET: Any = object()  # "the time check has not run yet"
 PARALLEL_MIN_EVENTS = 100_000  # below this, one process is faster than starting workers (~0.3 s)
 SEGMENTS_PER_WORKER = 4  # smaller ranges even out the workers' finishing times
 ROWS_CHUNK = 5_000
@@ -76,16 +77,20 @@ def verify_chain(
     head_seq, head_digest, max_seq = read_head(using)
     from_seq = max(1, from_seq)
     start_prev: str | None = chain.GENESIS_DIGEST if from_seq == 1 else None
-    n_workers = 1
+    n_workers, late = 1, _UNSET
     if from_seq > head_seq:
         result = chain.VerifyResult(0, head_seq, head_digest, None, head_digest)
     elif _server_streams(using):
         chunk = chunk or pgscan.CHUNK
         n_workers = _worker_count(workers, head_seq - from_seq + 1, chunk, using)
-        result = _verify_postgresql(from_seq, head_seq, start_prev, n_workers, chunk, using)
+        result, late = _verify_postgresql(from_seq, head_seq, start_prev, n_workers, chunk, using)
     else:
         result = _verify_python(from_seq, head_seq, start_prev, chunk or ROWS_CHUNK, using)
     brk = result.first_break or _head_break(result, head_seq, head_digest, max_seq)
+    if late is _UNSET:
+        late = time_break(from_seq, head_seq, using=using)
+    if late is not None and (brk is None or late.seq < brk.seq):
+        brk = late
     return ChainReport(
         checked=result.checked,
         last_seq=result.last_seq,
@@ -98,6 +103,50 @@ def verify_chain(
         first_break=brk,
         rechecked=result.rechecked,
     )
+
+
+def tolerance_seconds() -> float:
+    from django.conf import settings
+
+    return float(getattr(settings, "AUDIT_CLOCK_TOLERANCE_SECONDS", 2.0))
+
+
+# The first event whose time lies more than the tolerance before the previous event's.
+_BACKWARDS_SQL = {
+    "postgresql": (
+        "SELECT seq, EXTRACT(EPOCH FROM (before - occurred_at)) FROM ("
+        " SELECT seq, occurred_at, lag(occurred_at) OVER (ORDER BY seq) AS before"
+        " FROM audit_auditevent WHERE seq BETWEEN %s AND %s) t"
+        " WHERE occurred_at < before - make_interval(secs => %s) ORDER BY seq LIMIT 1"
+    ),
+    "sqlite": (
+        "SELECT seq, (julianday(before) - julianday(occurred_at)) * 86400.0 FROM ("
+        " SELECT seq, occurred_at, lag(occurred_at) OVER (ORDER BY seq) AS before"
+        " FROM audit_auditevent WHERE seq BETWEEN %s AND %s) t"
+        " WHERE (julianday(before) - julianday(occurred_at)) * 86400.0 > %s ORDER BY seq LIMIT 1"
+    ),
+}
+
+
+def time_break(first: int, last: int, *, using: str = "default") -> chain.Break | None:
+    """Event times must not run backwards along the chain by more than AUDIT_CLOCK_TOLERANCE_SECONDS.
+
+    seq is taken under the head's row lock and the time right after it, so only a clock stepped
+    back (or a forged time) makes a later event earlier; the tolerance absorbs NTP slews.
+    """
+    conn = connections[using]
+    sql = _BACKWARDS_SQL.get(conn.vendor)
+    if sql is None or last < first:
+        return None
+    tolerance = tolerance_seconds()
+    with conn.cursor() as cur:
+        cur.execute(sql, [max(1, first - 1), last, tolerance])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    seconds = float(row[1])
+    problem = f"time runs backwards: {seconds:.3f} s before the previous event (tolerance {tolerance:g} s)"
+    return chain.Break(int(row[0]), problem)
 
 
 def _head_break(
@@ -133,14 +182,18 @@ def _worker_count(workers: int | None, events: int, chunk: int, using: str) -> i
 
 def _verify_postgresql(
     first: int, last: int, start_prev: str | None, workers: int, chunk: int, using: str
-) -> chain.VerifyResult:
+) -> tuple[chain.VerifyResult, Any]:
+    """The chain's verdict and the time check's (run here while the worker processes hash)."""
     if workers == 1:
-        return pgscan.scan(connections[using].connection, first, last, start_prev=start_prev, chunk=chunk)
+        scanned = pgscan.scan(connections[using].connection, first, last, start_prev=start_prev, chunk=chunk)
+        return scanned, _UNSET
     ranges = split_range(first, last, workers * SEGMENTS_PER_WORKER, chunk)
     ctx = multiprocessing.get_context("spawn")  # a clean child: no inherited Django connection
     with ctx.Pool(workers, initializer=pgscan.worker_init, initargs=(_plain_params(using),)) as pool:
-        parts = pool.starmap(pgscan.worker_scan, [(a, b, chunk) for a, b in ranges])
-    return chain.join_segments(parts, start_seq=first, start_prev=start_prev)
+        pending = pool.starmap_async(pgscan.worker_scan, [(a, b, chunk) for a, b in ranges])
+        late = time_break(first, last, using=using)
+        parts = pending.get()
+    return chain.join_segments(parts, start_seq=first, start_prev=start_prev), late
 
 
 def split_range(first: int, last: int, pieces: int, chunk: int) -> list[tuple[int, int]]:

@@ -11,8 +11,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ecoenforce.audit import selectors
@@ -21,18 +21,24 @@ from ecoenforce.audit.excel import EXPORT_CAP, export_name, write_events
 from ecoenforce.audit.forms import EventFilterForm
 from ecoenforce.audit.models import AuditEvent, AuditHead, Outcome
 from ecoenforce.audit.services import audit_record, canonical_of
-from ecoenforce.audit.verify import ChainReport, verify_chain
+from ecoenforce.audit.tasks import verify_task
 from ecoenforce.org.permissions import authorize
+from ecoenforce.worker.jobs import job_start, job_url
+from ecoenforce.worker.models import Job, JobStatus
 
 PAGE_SIZE = 50
 # What a break means, for people (the command prints the English problem).
-BREAK_KINDS = (
+BREAK_KINDS = (  # most specific first
+    ("checkpoint refused", "签名检查点的签名无效或来自未知密钥：该检查点不可信"),
+    ("differs from the checkpoint", "与已签名的检查点不符：审计链在该检查点之前被整体改写"),
+    ("lies beyond the chain head (seq", "签名检查点超出当前链头：最新的事件被删除"),
+    ("time runs backwards", "事件时间倒流：事件时间早于前一事件，超出允许的时钟误差"),
     ("expected seq", "序号不连续：有事件被删除、插入或调换了顺序"),
     ("prev_digest", "与前一事件的摘要链接不符：前一事件被删除、插入或调换了顺序"),
     ("digest does not match", "事件内容与其摘要不符：事件内容被修改"),
     ("event is missing", "链尾事件缺失：最新的事件被删除"),
-    ("chain head", "链头记录与最后一个事件不符"),
     ("beyond the chain head", "存在链头之外的事件：有事件绕过平台被插入"),
+    ("chain head", "链头记录与最后一个事件不符"),
 )
 
 
@@ -133,11 +139,9 @@ def export(request: HttpRequest) -> FileResponse:
     )
 
 
-def break_text(report: ChainReport) -> str:
-    if report.first_break is None:
-        return ""
+def break_text(problem: str) -> str:
     for marker, text in BREAK_KINDS:
-        if marker in report.first_break.problem:
+        if marker in problem:
             return text
     return "审计链断裂"
 
@@ -145,17 +149,22 @@ def break_text(report: ChainReport) -> str:
 @login_required
 @require_POST
 def verify(request: HttpRequest) -> HttpResponse:
+    """Start the verification in the background worker; its progress page links to the result."""
     authorize(request.user, "audit.view", action="audit.verify")
-    report = verify_chain()
-    summary: dict[str, Any] = {
-        "checked": report.checked,
-        "head_seq": report.head_seq,
-        "head_digest": report.head_digest,
-        "seconds": round(report.seconds, 3),
-    }
-    outcome, reason = Outcome.OK, ""
-    if report.first_break is not None:
-        summary |= {"broken_seq": report.first_break.seq, "problem": report.first_break.problem}
-        outcome, reason = Outcome.FAILED, f"审计链在第 {report.first_break.seq} 号事件处断裂"
-    _record("audit.verify", after=summary, outcome=outcome, reason=reason)
-    return render(request, "audit/verify_result.html", {"report": report, "break_text": break_text(report)})
+    job = job_start(kind="audit.verify", title="校验审计链", by=request.user)
+    verify_task.enqueue(str(job.pk), request.user.pk or 0)
+    return redirect(job_url(job))
+
+
+@login_required
+@require_GET
+def verify_result(request: HttpRequest, job_id: Any) -> HttpResponse:
+    authorize(request.user, "audit.view", action="audit.verify")
+    mine = Job.objects.filter(pk=job_id, owner_id=request.user.pk, kind="audit.verify")
+    job = mine.filter(status=JobStatus.DONE).first()
+    if job is None:
+        raise Http404("没有找到该校验结果")
+    result = dict(job.result)
+    result["ok"] = "broken_seq" not in result
+    result["break_text"] = break_text(result.get("problem", ""))
+    return render(request, "audit/verify_result.html", {"r": result})

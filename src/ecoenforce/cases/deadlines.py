@@ -56,7 +56,7 @@ class Clock:
 
     def count(self) -> int:
         if self.parameter:
-            from ecoenforce.catalog.params import legal_parameter
+            from ecoenforce.penalty.params import legal_parameter
 
             return int(str(legal_parameter(self.parameter)))
         return self.days

@@ -104,7 +104,8 @@ def prepare_report(case: Case, data: Mapping[str, Any], today: dt.date) -> Clean
         proposal = penalty_door.compute(
             unit=case.unit,
             item_code=item_code,
-            act_date=case.act_end_date or case.act_date,
+            act_date=case.act_date,
+            act_end_date=case.act_end_date,
             decision_date=today,
             facts=clean["penalty_facts"],
         )

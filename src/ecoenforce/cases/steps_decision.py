@@ -69,6 +69,8 @@ def apply_decide(case: Case, by: Any, clean: Clean, today: dt.date) -> Clean:
             reason=case.amount_reason,
             decided_on=today,
             case_id=case.pk,
+            act_date=case.act_date,
+            act_end_date=case.act_end_date,
             grade=(case.engine_result.get("result") or {}).get("grade"),
         )
     return {

@@ -8,8 +8,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from ecoenforce.catalog.models import CatalogEntry, CatalogVersion
-from ecoenforce.catalog.models_params import LegalParameterConfirmation
-from ecoenforce.catalog.models_penalty import DecidedPenalty
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -35,14 +33,3 @@ class CatalogEntryAdmin(ReadOnlyAdmin):
     list_display = ("version", "code", "name", "action", "power_type", "first_level")
     list_filter = ("action", "power_type", "first_level")
     search_fields = ("code", "name")
-
-
-@admin.register(DecidedPenalty)
-class DecidedPenaltyAdmin(ReadOnlyAdmin):
-    list_display = ("item_code", "unit", "officer", "decided_on", "decided_amount", "engine_amount")
-    search_fields = ("item_code",)
-
-
-@admin.register(LegalParameterConfirmation)
-class LegalParameterConfirmationAdmin(ReadOnlyAdmin):
-    list_display = ("key", "value", "previous_value", "changed", "confirmed_by", "confirmed_at")

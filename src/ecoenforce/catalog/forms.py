@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ecoenforce.catalog.errors import CatalogError
 from ecoenforce.catalog.models import (
     EXTRA_BASES,
     CatalogEntry,
@@ -20,8 +19,9 @@ from ecoenforce.catalog.models import (
     parse_basis_text,
     today,
 )
-from ecoenforce.catalog.sanction import BASES, parse_sanction
 from ecoenforce.org.models import Unit
+from ecoenforce.penalty.engine.errors import CatalogError
+from ecoenforce.penalty.engine.sanction import BASES, parse_sanction
 
 # Service field → form field, where they differ.
 FIELD_MAP = {"legal_basis": "legal_basis_text", "sanction": "sanction_kind"}

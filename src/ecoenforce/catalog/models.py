@@ -206,6 +206,9 @@ class CatalogEntry(models.Model):
     first_level = models.CharField("第一责任层级建议", max_length=16, choices=FirstLevel.choices, blank=True)
     township_delegable = models.BooleanField("可委托乡镇（街道）实施", default=False)
     notes = models.TextField("备注", blank=True)
+    # The codes of the items this item replaces when the law changed (e.g. a Code item naming the
+    # repealed single-media law's item): the engine follows it between catalogs in force at two dates.
+    predecessors = models.JSONField("前身事项编码", default=list, blank=True)
     local = models.BooleanField("本级新增或细化", default=False)
     change_reason = models.CharField("调整理由", max_length=500, blank=True)
     updated_by = models.ForeignKey(
@@ -287,7 +290,7 @@ EXTRA_BASES = {"original_fine": "原处罚数额"}
 
 
 def base_label(code: str | None) -> str:
-    from ecoenforce.catalog.sanction import BASES
+    from ecoenforce.penalty.engine.sanction import BASES
 
     if not code:
         return ""
@@ -416,11 +419,6 @@ def entry_snapshot(entry: CatalogEntry) -> dict[str, Any]:
         "first_level": entry.first_level,
         "township_delegable": entry.township_delegable,
         "notes": entry.notes,
+        "predecessors": entry.predecessors,
         "change_reason": entry.change_reason,
     }
-
-
-# The penalty calculator's models live in their own modules; importing them here registers them
-# with the catalog app (Django looks for an app's models in <app>.models).
-from ecoenforce.catalog.models_params import LegalParameterConfirmation  # noqa: E402, F401
-from ecoenforce.catalog.models_penalty import DecidedPenalty  # noqa: E402, F401

@@ -167,7 +167,16 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = version_for_read(request, pk)
     user: Any = request.user
     names = selectors.inherited_names(version) if version.unit.parent_id else {}
-    rows = [(e, e.name or names.get(e.code, "")) for e in selectors.entries_of(version)]
+    # What the reviewer must see: the change against the version this one replaces, not the entries' origin.
+    base = selectors.previous_published(version)
+    changes = selectors.diff(base, version) if base else None
+    change_of: dict[str, str] = {}
+    if changes:
+        change_of = {i.code: "新增" for i in changes.added} | {i.code: "修改" for i in changes.changed}
+    rows = [
+        (e, e.name or names.get(e.code, ""), change_of.get(e.code, "未变"))
+        for e in selectors.entries_of(version)
+    ]
     return render(
         request,
         "catalog/version.html",
@@ -184,6 +193,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "publish_form": PublishForm(initial={"effective_from": today(), "filing_date": today()}),
             "remove_form": RemoveForm(),
             "is_lower": version.unit.parent_id is not None,
+            "diff": changes,
         },
     )
 

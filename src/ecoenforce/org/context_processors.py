@@ -14,12 +14,19 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("案件办理", "cases:todo", "cases.view"),
     ("执法事项", "catalog:browse", "catalog.view"),
     ("罚款计算", "penalty:calculator", "catalog.compute_penalty"),
+    ("法规库", "statutes:list", "statutes.view"),
+    ("执法文书", "documents:list", "documents.view"),
+    ("监督检查", "inspections:tasks", "inspections.view"),
+    ("在线监控", "monitoring:points", "monitoring.view"),
     ("人员与执法证", "org:people", "org.view_people"),
     ("机构管理", "org:units", "org.manage_units"),
     ("账户管理", "org:accounts", "org.manage_accounts"),
     ("角色授权", "org:roles", "org.grant_roles"),
     ("接口令牌", "org:tokens", "org.manage_tokens"),
     ("审计记录", "audit:events", "audit.view"),
+    ("投诉举报", "complaints:list", "complaints.view"),
+    ("企业服务", "enterprise:home", "enterprise.self_service"),
+    ("企业账户审核", "enterprise:accounts", "enterprise.approve_accounts"),
     ("公示", "portal:home", None),
 )
 
@@ -28,6 +35,7 @@ LANDING: tuple[tuple[str, str], ...] = (
     ("org.manage_units", "org:units"),
     ("org.grant_roles", "org:roles"),
     ("audit.view", "audit:events"),
+    ("enterprise.self_service", "enterprise:home"),
 )
 
 

@@ -15,12 +15,13 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", "系统管理员"
     SECADMIN = "secadmin", "安全管理员"
     AUDITADMIN = "auditadmin", "安全审计员"
+    ENTERPRISE = "enterprise", "企业用户"
 
 
 # 三员分立 (GB/T 22239-2019 等保三级 8.1.4.2 / 8.1.10.4: separation of system, security and audit
 # administration). One person holds at most one of them, and none of them with a business role.
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN})
-BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
+BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES - {Role.ENTERPRISE})
 # Roles that act on enforcement data (write); the supervisor only reads.
 ACTING_ROLES = frozenset({Role.OFFICER, Role.TEAM_LEADER, Role.LEGAL_REVIEWER, Role.BUREAU_HEAD})
 
@@ -33,4 +34,6 @@ def role_conflict(existing: set[str], new: str) -> str | None:
         return "三员分立：管理员角色不得与其他任何角色兼任"
     if existing & ADMIN_ROLES:
         return "三员分立：管理员不得兼任其他角色"
+    if Role.ENTERPRISE in existing or (new == Role.ENTERPRISE and existing):
+        return "企业用户账户只能为本企业办事，不得兼任执法或管理角色"
     return None

@@ -166,8 +166,21 @@ def user_set_active(*, by: User, user: User, active: bool, reason: str = "") -> 
         user.save(update_fields=["is_active"])
         audit_record(action="user.set_active", target=user, before=before, after=user_snapshot(user),
                      reason=reason, actor=by)
+        if not active:  # tokens die with the account; reactivating it does not revive them
+            _revoke_tokens(user, by=by, reason="账户停用")
     user.forget_roles()
     return user
+
+
+def _revoke_tokens(user: User, *, by: User | None, reason: str) -> int:
+    """Revoke every live token of `user`, each recorded (call inside the caller's transaction)."""
+    live = list(ApiToken.objects.filter(user=user, revoked=False))
+    for token in live:
+        token.revoked = True
+        token.save(update_fields=["revoked"])
+        audit_record(action="token.revoke", target=token, actor=by, reason=reason,
+                     after={"user": user.pk, "prefix": token.prefix})
+    return len(live)
 
 
 def password_reset(*, by: User, user: User) -> str:
@@ -228,6 +241,8 @@ def role_grant(*, by: User | None, user: User, role: str) -> RoleGrant:
     with transaction.atomic():
         grant = RoleGrant.objects.create(user=user, role=role, granted_by=by)
         audit_record(action="role.grant", target=user, after={"role": role}, actor=by)
+        if role in ADMIN_ROLES:  # administrators never use tokens (no second factor)
+            _revoke_tokens(user, by=by, reason="授予管理员角色")
     user.forget_roles()
     return grant
 

@@ -15,6 +15,7 @@ filing record with the justice bureau; the previous version is superseded on tha
 by dates in selectors, no scheduled job).
 """
 
+from ecoenforce.catalog.services.code import CODE_CATALOG, catalog_load_code, code_catalog_items
 from ecoenforce.catalog.services.entries import (
     entries_import,
     entry_add,
@@ -36,11 +37,14 @@ from ecoenforce.catalog.services.versions import (
 )
 
 __all__ = [
+    "CODE_CATALOG",
     "FIELD_LABELS",
     "STARTER_CATALOG",
+    "catalog_load_code",
     "catalog_load_starter",
     "clean_basis",
     "clean_entry_data",
+    "code_catalog_items",
     "entries_import",
     "entry_add",
     "entry_refine",

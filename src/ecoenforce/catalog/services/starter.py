@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from ecoenforce.audit.services import audit_record
 from ecoenforce.catalog import selectors
-from ecoenforce.catalog.errors import CatalogError
 from ecoenforce.catalog.models import CatalogEntry, CatalogVersion, EntryAction, VersionStatus, today
-from ecoenforce.catalog.sanction import load_yaml
 from ecoenforce.catalog.services.validation import clean_entry_data, error_messages
 from ecoenforce.catalog.services.versions import version_snapshot
 from ecoenforce.org.models import Unit, User
 from ecoenforce.org.permissions import authorize
+from ecoenforce.penalty.engine.errors import CatalogError
+from ecoenforce.penalty.engine.sanction import load_yaml
 
 STARTER_CATALOG = Path(__file__).resolve().parent.parent / "data" / "starter_catalog.yaml"
 

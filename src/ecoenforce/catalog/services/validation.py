@@ -136,8 +136,8 @@ def clean_sanction(value: Any) -> dict[str, Any]:
     """Validate the sanction block through catalog.sanction.parse_sanction; numbers kept as exact strings."""
     if value in (None, "", {}):
         return {}
-    from ecoenforce.catalog.errors import CatalogError
-    from ecoenforce.catalog.sanction import parse_sanction
+    from ecoenforce.penalty.engine.errors import CatalogError
+    from ecoenforce.penalty.engine.sanction import parse_sanction
 
     try:
         parse_sanction(value)

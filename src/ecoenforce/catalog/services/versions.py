@@ -27,6 +27,7 @@ ENTRY_FIELDS = (
     "first_level",
     "township_delegable",
     "notes",
+    "predecessors",
 )
 
 
@@ -227,13 +228,13 @@ def version_reopen(*, version: CatalogVersion, by: User) -> CatalogVersion:
 
 
 def _check_publication(
-    version: CatalogVersion, effective_from: date | None, filing: Mapping[str, Any]
+    version: CatalogVersion, effective_from: date | None, filing: Mapping[str, Any], allow_past: bool = False
 ) -> None:
     errors: dict[str, str] = {}
     latest = selectors.latest_published(version.unit)
     if effective_from is None:
         errors["effective_from"] = "请填写生效日期"
-    elif effective_from < today():
+    elif effective_from < today() and not allow_past:
         errors["effective_from"] = "生效日期不能早于今天（已生效的清单不得追溯变更）"
     elif latest is not None and latest.effective_from and effective_from <= latest.effective_from:
         errors["effective_from"] = (
@@ -260,8 +261,13 @@ def version_publish(
     filing_authority: str,
     filing_number: str,
     filing_date: date | None,
+    in_force_by_law: str = "",
 ) -> CatalogVersion:
-    """Publish an approved version from `effective_from`, with its filing record (备案)."""
+    """Publish an approved version from `effective_from`, with its filing record (备案).
+
+    `in_force_by_law` (the statute's own words) allows a past effective date: a catalog that records
+    a law already in force by its own terms (the 生态环境法典 from 2026-08-15); it is audited.
+    """
     authorize(by, "catalog.publish", version, action="catalog.publish")
     filing: dict[str, Any] = {
         "filing_authority": filing_authority.strip(),
@@ -271,7 +277,7 @@ def version_publish(
     with transaction.atomic():
         version = _lock(version)
         _require(version, VersionStatus.APPROVED, doing="发布（须先经局领导批准）")
-        _check_publication(version, effective_from, filing)
+        _check_publication(version, effective_from, filing, allow_past=bool(in_force_by_law.strip()))
         before = version_snapshot(version)
         previous = selectors.latest_published(version.unit)
         version.status, version.effective_from = VersionStatus.PUBLISHED, effective_from
@@ -282,5 +288,8 @@ def version_publish(
         version.full_clean()
         version.save()
         after = version_snapshot(version) | {"supersedes": previous.pk if previous else None}
-        audit_record(actor=by, action="catalog.publish", target=version, before=before, after=after)
+        audit_record(
+            actor=by, action="catalog.publish", target=version, before=before, after=after,
+            reason=f"依法生效日期：{in_force_by_law.strip()}" if in_force_by_law.strip() else "",
+        )
     return version

@@ -19,6 +19,7 @@ from ecoenforce.entities.models import Entity, EntityImport
 from ecoenforce.entities.selectors import EntityFilters, entities_for
 from ecoenforce.org.models import User
 from ecoenforce.org.permissions import authorize
+from ecoenforce.org.xlsx import text_row
 
 # ---------------------------------------------------------------- template and export
 
@@ -103,7 +104,7 @@ def entities_export(*, by: User, filters: EntityFilters) -> tuple[bytes, int]:
     ws.append([c.title for c in COLUMNS] + ["登记时间"])
     count = 0
     for row in _export_rows(entities_for(by, filters).iterator(chunk_size=2000)):
-        ws.append(row)
+        ws.append(text_row(ws, row))  # a name like "=HYPERLINK(…)" stays text
         count += 1
     out = io.BytesIO()
     wb.save(out)
@@ -124,7 +125,7 @@ def errors_workbook(preview: EntityImport) -> bytes:
     ws = wb.create_sheet("错误清单")
     ws.append(["行号", "列", "原因"])
     for e in preview.errors:
-        ws.append([e["row"], e["column"], e["message"]])
+        ws.append(text_row(ws, [e["row"], e["column"], e["message"]]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

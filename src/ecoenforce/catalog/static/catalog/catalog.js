@@ -1,7 +1,7 @@
 // Catalog pages. No inline scripts: the CSP forbids them.
 //  - [data-autosubmit]: submit the enclosing form when the control changes (unit / date pickers).
-//  - form[data-confirm]: ask before submitting; with data-reason, also ask for a reason and put it in
-//    the form's "reason" field (removing an item from a draft must say why).
+//  - form[data-reason]: after the shared confirmation (app.js asks data-confirm once, for every page),
+//    also ask for a reason and put it in the form's "reason" field (removing an item must say why).
 //  - #id_sanction_kind: show only the sanction fields that apply to the chosen kind ([data-kinds]).
 (function () {
   "use strict";
@@ -12,8 +12,7 @@
   });
   document.addEventListener("submit", function (evt) {
     var form = evt.target;
-    var question = form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) { evt.preventDefault(); return; }
+    if (evt.defaultPrevented) { return; }  // the confirmation was declined
     var ask = form.getAttribute("data-reason");
     if (ask) {
       var answer = window.prompt(ask, "");

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ComplaintsConfig(AppConfig):
+    name = "ecoenforce.complaints"
+    label = "complaints"
+    verbose_name = "投诉举报"
+
+    def ready(self) -> None:
+        from ecoenforce.complaints import handoff
+
+        handoff.register()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from ecoenforce.enterprise import views
+
+app_name = "enterprise"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("queries/<int:pk>/", views.query_detail, name="query"),
+    path("evidence/", views.evidence_upload, name="evidence"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
+    path("positive-list/", views.positive_list, name="positive-list"),
+    path("accounts/", views.accounts, name="accounts"),
+    path("accounts/<int:pk>/decide/", views.account_decide, name="decide"),
+]

@@ -1,0 +1,534 @@
+"""Verifiable random draws (双随机): the pure core. No Django; docs/draw.md is its specification.
+
+Nobody — not even an administrator — can choose the result: the plan (rules, the digest of the
+sorted pool, the draw time, the seed source) is committed and published first; the seed is a
+public value fixed in advance or the values of witnesses whose digests were committed first; the
+selection is a deterministic function of the seed and the pool, independent of any row order.
+Anyone can recompute it with `verify` (or another language, from docs/draw.md alone).
+
+Speed (1,000,000 entities): one HMAC-SM3 per entity with the key's inner and outer states computed
+once, the pool kept as plain lists (no per-entity objects), `heapq.nsmallest` per stratum, and a
+heap of officers keyed by load for the teams.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from operator import itemgetter
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+
+FORMAT = "ecoenforce-draw"
+ALGORITHM = "ecoenforce-draw/1"
+POOL_TAG = b"ecoenforce-draw-pool-v1\n"
+SEED_TAG = b"ecoenforce-draw-seed-v1\n"
+WITNESS_TAG = b"ecoenforce-draw-witness-v1\n"
+MIN_TEAM = 2  # 行政处罚法 art 42: at least two officers with certificates
+
+ID_RE = re.compile(r"[0-9A-Za-z._:-]{1,64}")
+STRATUM_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
+TOWNSHIP_RE = re.compile(r"[0-9]{0,12}")
+WEIGHT_RE = re.compile(r"(0|[1-9][0-9]{0,5})(\.[0-9]{1,6})?")
+RATIO_RE = WEIGHT_RE
+MODES = ("ratio", "count", "all")
+
+Entities = Sequence[Sequence[str]]  # [id, stratum, weight, township]
+Officers = Sequence[Sequence[str]]  # [id, township]
+Recusals = Sequence[Sequence[str]]  # [officer id, entity id]
+
+
+class DrawError(ValueError):
+    """Input that cannot be drawn; the message is Chinese (shown to users), `code` is for logs."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --- SM3 and HMAC-SM3 ----------------------------------------------------------------------------
+
+
+def _sm3_factory() -> Callable[[], Any]:
+    """hashlib's SM3 (OpenSSL 3) when present — cheaper per call — else `cryptography`'s."""
+    try:
+        hashlib.new("sm3", b"abc")
+        return hashlib.new("sm3").copy
+    except ValueError:  # pragma: no cover - OpenSSL without SM3
+        return _CryptographySM3
+
+
+class _CryptographySM3:
+    def __init__(self) -> None:
+        self._h = hashes.Hash(hashes.SM3())
+
+    def update(self, data: bytes) -> None:
+        self._h.update(data)
+
+    def copy(self) -> _CryptographySM3:
+        c = _CryptographySM3.__new__(_CryptographySM3)
+        c._h = self._h.copy()
+        return c
+
+    def digest(self) -> bytes:
+        return self._h.copy().finalize()
+
+
+_new_sm3 = _sm3_factory()
+
+
+def sm3(data: bytes) -> bytes:
+    h = _new_sm3()
+    h.update(data)
+    return bytes(h.digest())
+
+
+def sm3_hex(data: bytes) -> str:
+    return sm3(data).hex()
+
+
+class HmacSM3:
+    """HMAC-SM3 (RFC 2104, block 64 bytes) with the key's inner/outer states computed once."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > 64:
+            key = sm3(key)
+        key = key.ljust(64, b"\0")
+        self._inner = _new_sm3()
+        self._inner.update(bytes(b ^ 0x36 for b in key))
+        self._outer = _new_sm3()
+        self._outer.update(bytes(b ^ 0x5C for b in key))
+
+    def digest(self, message: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return bytes(outer.digest())
+
+    def digests_with(self, messages: Iterable[bytes]) -> list[bytes]:
+        """digest(m) + m for each message: sortable keys that carry their message (the fast path)."""
+        ic, oc = self._inner.copy, self._outer.copy
+        out: list[bytes] = []
+        append = out.append
+        for m in messages:
+            i = ic()
+            i.update(m)
+            o = oc()
+            o.update(i.digest())
+            append(o.digest() + m)
+        return out
+
+
+# --- canonical forms -----------------------------------------------------------------------------
+
+
+def canonical_json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _check(pattern: re.Pattern[str], value: object, what: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise DrawError(f"{what}格式不正确：{str(value)[:80]!r}", "bad_value")
+    return value
+
+
+def _all_match(pattern: re.Pattern[str], values: list[str], what: str) -> None:
+    """One regex pass over all values joined by newlines (C speed); on failure name the first bad one."""
+    try:
+        blob = "\n".join(values) + "\n"
+    except TypeError:
+        blob = ""
+    if (blob or not values) and re.fullmatch(f"(?:{pattern.pattern}\n)*", blob or ""):
+        return
+    for value in values:
+        _check(pattern, value, what)
+
+
+def validate_pool(entities: Entities, officers: Officers, recusals: Recusals) -> None:
+    """Every field in its documented alphabet (so the lines of the pool digest are unambiguous)."""
+    if set(map(len, entities)) - {4}:
+        raise DrawError("抽查对象记录应为[编号, 类别, 权重, 乡镇代码]", "bad_entity_row")
+    if set(map(len, officers)) - {2} or set(map(len, recusals)) - {2}:
+        raise DrawError("执法人员或回避记录格式不正确", "bad_row")
+    ids = [e[0] for e in entities]
+    _all_match(ID_RE, ids, "监管对象编号")
+    _all_match(STRATUM_RE, [e[1] for e in entities], "监管类别")
+    _all_match(TOWNSHIP_RE, [e[3] for e in entities], "乡镇代码")
+    for weight in {e[2] for e in entities}:
+        if not 0 < Fraction(_check(WEIGHT_RE, weight, "抽取权重")) <= 1:
+            raise DrawError(f"抽取权重应大于0且不大于1：{weight}", "bad_weight")
+    if len(set(ids)) != len(ids):
+        raise DrawError("抽查对象库中有重复的监管对象", "duplicate_entity")
+    officer_ids = [o[0] for o in officers]
+    _all_match(ID_RE, officer_ids, "执法人员编号")
+    _all_match(TOWNSHIP_RE, [o[1] for o in officers], "乡镇代码")
+    if len(set(officer_ids)) != len(officer_ids):
+        raise DrawError("执法人员库中有重复的执法人员", "duplicate_officer")
+    _all_match(ID_RE, [r[0] for r in recusals] + [r[1] for r in recusals], "回避记录中的编号")
+
+
+def pool_digest(entities: Entities, officers: Officers, recusals: Recusals) -> str:
+    """SM3 over the pool's lines sorted by id (docs/draw.md §2): any row order gives the same digest.
+
+    Ids are ASCII and a space follows them, so sorting the lines sorts by id."""
+    parts = [POOL_TAG.decode()]
+    parts += sorted([f"E {e[0]} {e[1]} {e[2]} {e[3] or '-'}\n" for e in entities])
+    parts += sorted([f"O {o[0]} {o[1] or '-'}\n" for o in officers])
+    parts += sorted({f"R {r[0]} {r[1]}\n" for r in recusals})
+    return sm3_hex("".join(parts).encode())
+
+
+def pool_counts(entities: Entities) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for e in entities:
+        counts[e[1]] = counts.get(e[1], 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def commitment_of(plan: dict[str, Any]) -> str:
+    return sm3_hex(canonical_json(plan))
+
+
+def witness_commitment(value: str) -> str:
+    return sm3_hex(WITNESS_TAG + value.encode("utf-8"))
+
+
+def seed_key(commitment: str, values: Sequence[str]) -> bytes:
+    """The HMAC key: SM3(tag ‖ commitment ‖ "\\n" ‖ each value as 4-byte length + UTF-8)."""
+    parts = [SEED_TAG, commitment.encode("ascii"), b"\n"]
+    for value in values:
+        data = value.encode("utf-8")
+        parts += [len(data).to_bytes(4, "big"), data]
+    return sm3(b"".join(parts))
+
+
+# --- plan -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    mode: str  # ratio | count | all
+    value: str = ""
+
+    def size(self, n: int) -> int:
+        """How many to draw from a stratum of n: ratio → ⌈n·ratio⌉ (exact), count → min(count, n)."""
+        if self.mode == "all":
+            return n
+        if self.mode == "count":
+            return min(int(self.value), n)
+        return min(n, math.ceil(n * Fraction(self.value)))
+
+
+def parse_rules(raw: object) -> dict[str, Rule]:
+    if not isinstance(raw, dict) or not raw:
+        raise DrawError("抽查规则不能为空", "no_rules")
+    rules: dict[str, Rule] = {}
+    for stratum, spec in raw.items():
+        _check(STRATUM_RE, stratum, "监管类别")
+        if not isinstance(spec, dict) or spec.get("mode") not in MODES:
+            raise DrawError(f"类别“{stratum}”的抽查方式应为 ratio、count 或 all", "bad_rule")
+        mode, value = spec["mode"], str(spec.get("value", ""))
+        if mode == "ratio" and not (RATIO_RE.fullmatch(value) and 0 < Fraction(value) <= 1):
+            raise DrawError(f"类别“{stratum}”的抽查比例应大于0且不大于1", "bad_ratio")
+        if mode == "count" and not re.fullmatch(r"[0-9]{1,7}", value):
+            raise DrawError(f"类别“{stratum}”的抽查数量应为非负整数", "bad_count")
+        rules[stratum] = Rule(mode, "" if mode == "all" else value)
+    return rules
+
+
+def make_plan(
+    *,
+    plan_id: str,
+    unit: str,
+    period: str,
+    title: str,
+    rules: dict[str, Any],
+    team_size: int,
+    township_recusal: bool,
+    draw_time: str,
+    seed_source: dict[str, Any],
+    entities: Entities,
+    officers: Officers,
+    recusals: Recusals,
+) -> dict[str, Any]:
+    """The plan as committed: everything the result depends on except the seed values."""
+    parse_rules(rules)
+    if not entities:
+        raise DrawError("抽查对象库为空，不能制定抽查计划", "empty_pool")
+    if not isinstance(team_size, int) or team_size < MIN_TEAM:
+        raise DrawError("每个检查组至少应有2名持有效执法证的执法人员", "team_too_small")
+    _check_seed_source(seed_source)
+    validate_pool(entities, officers, recusals)
+    return {
+        "id": plan_id,
+        "unit": unit,
+        "period": period,
+        "title": title,
+        "rules": rules,
+        "team_size": team_size,
+        "township_recusal": bool(township_recusal),
+        "draw_time": draw_time,
+        "seed_source": seed_source,
+        "pool_digest": pool_digest(entities, officers, recusals),
+        "pool_counts": pool_counts(entities),
+        "officer_count": len(officers),
+    }
+
+
+def _check_seed_source(source: object) -> None:
+    if not isinstance(source, dict) or source.get("kind") not in ("public", "witness"):
+        raise DrawError("随机种子来源应为“公开数值”或“见证人数值”", "bad_seed_source")
+    if source["kind"] == "public" and not str(source.get("description", "")).strip():
+        raise DrawError("须事先写明公开数值的来源（例如某日某指数的收盘值）", "no_seed_description")
+    if source["kind"] == "witness":
+        commitments = source.get("commitments")
+        if not isinstance(commitments, list) or len(commitments) < 2:
+            raise DrawError("见证人方式至少需要2名见证人事先提交数值摘要", "few_witnesses")
+        for c in commitments:
+            if not isinstance(c, str) or not re.fullmatch(r"[0-9a-f]{64}", c):
+                raise DrawError("见证人数值摘要应为64位小写十六进制SM3摘要", "bad_commitment")
+
+
+def check_seed_values(plan: dict[str, Any], values: Sequence[str]) -> None:
+    source = plan["seed_source"]
+    if not values or any(not isinstance(v, str) or not v.strip() for v in values):
+        raise DrawError("随机种子数值不能为空", "no_seed")
+    if source["kind"] == "public":
+        if len(values) != 1:
+            raise DrawError("公开数值方式只有一个种子数值", "bad_seed_count")
+        return
+    if len(values) != len(source["commitments"]):
+        raise DrawError("见证人数值的个数与事先提交的摘要个数不一致", "bad_seed_count")
+    for i, (value, committed) in enumerate(zip(values, source["commitments"], strict=True), 1):
+        if witness_commitment(value) != committed:
+            raise DrawError(f"第{i}名见证人的数值与其事先提交的摘要不符", "witness_mismatch")
+
+
+# --- selection ------------------------------------------------------------------------------------
+
+
+def _weighted_key(digest: bytes, weight: float) -> float:
+    """Efraimidis–Spirakis with exponential keys: −ln(1−u)/w, u from the digest's first 53 bits."""
+    u = ((int.from_bytes(digest[:8], "big") >> 11) + 0.5) / 2**53
+    return -math.log1p(-u) / weight
+
+
+def _group(entities: Entities, rules: dict[str, Rule]) -> dict[str, dict[Fraction, list[bytes]]]:
+    """Messages b"E <id>" per stratum and weight class, in one pass."""
+    raw: dict[str, dict[str, list[bytes]]] = {s: {} for s in rules}
+    for eid, stratum, weight, _ in entities:
+        classes = raw.get(stratum)
+        if classes is None:
+            continue
+        members = classes.get(weight)
+        if members is None:
+            members = classes[weight] = []
+        members.append(b"E " + eid.encode())
+    grouped: dict[str, dict[Fraction, list[bytes]]] = {}
+    for stratum, classes in raw.items():
+        merged: dict[Fraction, list[bytes]] = {}
+        for weight, members in classes.items():  # "1" and "1.0" are one class
+            merged.setdefault(Fraction(weight), []).extend(members)
+        grouped[stratum] = merged
+    return grouped
+
+
+def select(key: bytes, entities: Entities, rules: dict[str, Rule]) -> dict[str, list[str]]:
+    """Selected entity ids per stratum (docs/draw.md §4); strata without a rule are not drawn.
+
+    Weighted strata: within a weight class the key −ln(1−u)/w grows with the digest, so each
+    class's k smallest digests are the only candidates — no float per entity."""
+    hmac = HmacSM3(key)
+    chosen: dict[str, list[str]] = {}
+    for stratum, classes in _group(entities, rules).items():
+        rule = rules[stratum]
+        n = sum(len(m) for m in classes.values())
+        k = rule.size(n)
+        if rule.mode == "all" or k >= n:
+            chosen[stratum] = sorted(m[2:].decode() for ms in classes.values() for m in ms)
+            continue
+        if set(classes) <= {Fraction(1)}:
+            picked = heapq.nsmallest(k, hmac.digests_with(classes.get(Fraction(1), [])))
+        else:
+            candidates: list[tuple[float, bytes]] = []
+            for weight, members in classes.items():
+                top = heapq.nsmallest(k, hmac.digests_with(members))
+                candidates += [(_weighted_key(d, float(weight)), d) for d in top]
+            picked = [d for _, d in heapq.nsmallest(k, candidates)]
+        chosen[stratum] = sorted(d[34:].decode() for d in picked)
+    return chosen
+
+
+def assign(
+    key: bytes,
+    selected: Sequence[tuple[str, str]],
+    officers: Officers,
+    recusals: Recusals,
+    *,
+    team_size: int,
+    township_recusal: bool,
+) -> dict[str, list[str]]:
+    """Teams per entity: the least-loaded eligible officers, ties by their seeded rank (§5)."""
+    hmac = HmacSM3(key)
+    township = {o[0]: o[1] for o in officers}
+    heap = [(0, hmac.digest(b"O " + o[0].encode()), o[0]) for o in officers]
+    heapq.heapify(heap)
+    barred: dict[str, set[str]] = {}
+    for officer, entity in recusals:
+        barred.setdefault(entity, set()).add(officer)
+    teams: dict[str, list[str]] = {}
+    for entity, entity_township in selected:
+        no = barred.get(entity, ())
+        team: list[tuple[int, bytes, str]] = []
+        passed: list[tuple[int, bytes, str]] = []
+        while heap and len(team) < team_size:
+            item = heapq.heappop(heap)
+            oid = item[2]
+            same_town = township_recusal and entity_township and township[oid] == entity_township
+            (passed if oid in no or same_town else team).append(item)
+        for item in passed:
+            heapq.heappush(heap, item)
+        if len(team) < team_size:
+            raise DrawError(
+                f"监管对象 {entity} 回避后可派的执法人员不足{team_size}名，不能完成抽取", "few_officers"
+            )
+        for load, rank, oid in team:
+            heapq.heappush(heap, (load + 1, rank, oid))
+        teams[entity] = sorted(oid for _, _, oid in team)
+    return teams
+
+
+def run(
+    plan: dict[str, Any],
+    entities: Entities,
+    officers: Officers,
+    recusals: Recusals,
+    seed_values: Sequence[str],
+) -> dict[str, Any]:
+    """The published document: plan, commitment, pool, seed, result and their digests (§6)."""
+    check_seed_values(plan, seed_values)
+    digest = pool_digest(entities, officers, recusals)
+    if digest != plan["pool_digest"]:
+        raise DrawError("抽查对象库或执法人员库在计划承诺后发生了变化，须重新制定计划", "stale_pool")
+    commitment = commitment_of(plan)
+    key = seed_key(commitment, seed_values)
+    result = compute_result(plan, key, entities, officers, recusals)
+    return {
+        "format": FORMAT,
+        "algorithm": ALGORITHM,
+        "plan": plan,
+        "commitment": commitment,
+        "pool": {
+            "entities": sorted(map(list, entities), key=itemgetter(0)),  # copies: never share caller rows
+            "officers": sorted(map(list, officers), key=itemgetter(0)),
+            "recusals": [list(r) for r in sorted({(r[0], r[1]) for r in recusals})],
+        },
+        "seed": {"values": list(seed_values), "key": key.hex()},
+        "result": result,
+        "result_digest": sm3_hex(canonical_json(result)),
+    }
+
+
+def compute_result(
+    plan: dict[str, Any], key: bytes, entities: Entities, officers: Officers, recusals: Recusals
+) -> dict[str, Any]:
+    rules = parse_rules(plan["rules"])
+    chosen = select(key, entities, rules)
+    township = {e[0]: e[3] for e in entities} if plan["township_recusal"] else {}
+    order = sorted((eid, stratum) for stratum, ids in chosen.items() for eid in ids)
+    teams = assign(
+        key,
+        [(eid, township.get(eid, "")) for eid, _ in order],
+        officers,
+        recusals,
+        team_size=plan["team_size"],
+        township_recusal=plan["township_recusal"],
+    )
+    return {
+        "selected": [[eid, stratum, teams[eid]] for eid, stratum in order],
+        "counts": {
+            s: {"pool": plan["pool_counts"].get(s, 0), "selected": len(ids)}
+            for s, ids in sorted(chosen.items())
+        },
+    }
+
+
+# --- verification ---------------------------------------------------------------------------------
+
+
+def verify(published: object) -> list[str]:
+    """What differs between a published draw and its recomputation (Chinese); [] when it holds."""
+    if isinstance(published, (str, bytes)):
+        try:
+            published = json.loads(published)
+        except ValueError:
+            return ["不是有效的JSON文件"]
+    if not isinstance(published, dict):
+        return ["文件内容不是抽查结果对象"]
+    missing = [
+        k
+        for k in ("format", "algorithm", "plan", "commitment", "pool", "seed", "result", "result_digest")
+        if k not in published
+    ]
+    if missing:
+        return [f"缺少字段：{', '.join(missing)}"]
+    if published["format"] != FORMAT or published["algorithm"] != ALGORITHM:
+        return [f"不支持的格式或算法版本：{published['format']} / {published['algorithm']}"]
+    try:
+        return _differences(published)
+    except DrawError as exc:
+        return [str(exc)]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return [f"文件结构不完整或字段类型不正确（{type(exc).__name__}）"]
+
+
+def _differences(doc: dict[str, Any]) -> list[str]:
+    plan, pool = doc["plan"], doc["pool"]
+    entities, officers, recusals = pool["entities"], pool["officers"], pool["recusals"]
+    validate_pool(entities, officers, recusals)
+    diffs: list[str] = []
+    digest = pool_digest(entities, officers, recusals)
+    if digest != plan["pool_digest"]:
+        diffs.append(f"抽查对象库摘要不符：计划中为 {plan['pool_digest']}，按所附名录计算为 {digest}")
+    commitment = commitment_of(plan)
+    if commitment != doc["commitment"]:
+        diffs.append(f"计划承诺摘要不符：文件中为 {doc['commitment']}，按计划计算为 {commitment}")
+    values = doc["seed"]["values"]
+    check_seed_values(plan, values)
+    key = seed_key(commitment, values)
+    if doc["seed"].get("key") not in (None, key.hex()):
+        diffs.append(f"随机种子不符：文件中为 {doc['seed']['key']}，计算为 {key.hex()}")
+    if diffs:
+        return diffs
+    expected = compute_result(plan, key, entities, officers, recusals)
+    diffs += _result_differences(doc["result"], expected)
+    result_digest = sm3_hex(canonical_json(doc["result"]))
+    if result_digest != doc["result_digest"]:
+        diffs.append(f"结果摘要不符：文件中为 {doc['result_digest']}，按结果计算为 {result_digest}")
+    return diffs
+
+
+def _result_differences(got: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    diffs: list[str] = []
+    got_rows = {row[0]: row for row in got.get("selected", [])}
+    exp_rows = {row[0]: row for row in expected["selected"]}
+    for eid in sorted(set(exp_rows) - set(got_rows))[:20]:
+        diffs.append(f"应抽中但结果中没有：{eid}")
+    for eid in sorted(set(got_rows) - set(exp_rows))[:20]:
+        diffs.append(f"结果中有但不应抽中：{eid}")
+    for eid in sorted(set(got_rows) & set(exp_rows)):
+        if list(got_rows[eid]) != list(exp_rows[eid]):
+            diffs.append(f"{eid} 的检查人员或类别不符：应为 {exp_rows[eid][2]}，结果中为 {got_rows[eid][2]}")
+            if len(diffs) >= 40:
+                break
+    if not diffs and got != expected:
+        diffs.append("结果的统计数字或顺序与重新计算不一致")
+    return diffs

@@ -1,0 +1,77 @@
+"""The decoded packet: header fields of HJ 212-2017 Table 3 and the CP region as an ordered structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Flag bits (PDF2017 §6.3, Flag = V5..V0 D A)
+FLAG_ACK = 0x01  # A: the command needs an answer
+FLAG_SPLIT = 0x02  # D: PNUM/PNO present
+
+Item = tuple[str, str]
+Group = tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cp:
+    """CP=&&…&&: groups separated by ';', items in a group by ',', key=value (§6.3.3), order kept."""
+
+    groups: tuple[Group, ...] = ()
+
+    def get(self, key: str) -> str | None:
+        for group in self.groups:
+            for k, v in group:
+                if k == key:
+                    return v
+        return None
+
+    @property
+    def data_time(self) -> str | None:
+        return self.get("DataTime")
+
+    def factors(self) -> dict[str, dict[str, str]]:
+        """{"w01018": {"Avg": "12.3", "Flag": "N"}, "SB1": {"RS": "1"}} from `code-Field=value` items."""
+        out: dict[str, dict[str, str]] = {}
+        for group in self.groups:
+            for key, value in group:
+                code, dash, name = key.rpartition("-")
+                if dash and code:
+                    out.setdefault(code, {})[name] = value
+        return out
+
+    def text(self) -> str:
+        return ";".join(",".join(f"{k}={v}" for k, v in g) for g in self.groups)
+
+    @classmethod
+    def of(cls, *groups: dict[str, str] | list[tuple[str, str]]) -> Cp:
+        return cls(tuple(tuple(g.items() if isinstance(g, dict) else g) for g in groups))
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    st: str
+    cn: str
+    pw: str
+    mn: str
+    cp: Cp = field(default_factory=Cp)
+    qn: str | None = None
+    flag: int | None = None
+    pnum: int | None = None
+    pno: int | None = None
+    extra: tuple[Item, ...] = ()  # header fields of later editions (e.g. RF=1 of HJ 212-2025)
+    warnings: tuple[str, ...] = ()  # deviations accepted under a Tolerance setting
+
+    @property
+    def version(self) -> str:
+        """2005 (version bits 000000 or no Flag), 2017 (000001), 2025 (000010)."""
+        if self.flag is None:
+            return "2005"
+        return {0: "2005", 1: "2017", 2: "2025"}.get(self.flag >> 2, "unknown")
+
+    @property
+    def needs_ack(self) -> bool:
+        return self.flag is not None and bool(self.flag & FLAG_ACK)
+
+    @property
+    def is_split(self) -> bool:
+        return self.pnum is not None

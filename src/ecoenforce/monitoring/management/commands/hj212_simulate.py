@@ -1,0 +1,112 @@
+"""python manage.py hj212_simulate — N simulated data loggers over real TCP, with labelled faults.
+
+    hj212_simulate --host 127.0.0.1 --port 9000 --days 3          # against a running hj212_serve
+    hj212_simulate --demo --points 200 --days 3                    # make demo: own server, then the rules
+
+Loggers are the registered devices (--demo registers the demo's monitoring points first). Faults (see
+monitoring/simulate.py) are written with their labels to --labels (JSON) when given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import connections
+from django.utils import timezone
+
+from ecoenforce.monitoring.loadgen import CST, Device, packets_for, send_all
+from ecoenforce.monitoring.models import Device as DeviceModel
+from ecoenforce.monitoring.simulate import generate
+
+
+class Command(BaseCommand):
+    help = "Simulate HJ 212 data loggers over TCP (daily patterns, labelled faults)"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=9000)
+        parser.add_argument("--points", type=int, default=50, help="how many registered points send")
+        parser.add_argument("--days", type=int, default=3, help="days of hourly data, ending now")
+        parser.add_argument("--fault-share", type=float, default=0.3)
+        parser.add_argument("--bad-share", type=float, default=0.01, help="share of broken packets")
+        parser.add_argument("--seed", type=int, default=212)
+        parser.add_argument("--labels", default="", help="write the injected faults to this JSON file")
+        parser.add_argument(
+            "--demo", action="store_true", help="register demo points, run an own server, screen"
+        )
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        if o["demo"]:
+            from ecoenforce.monitoring.demo import register_demo_devices
+
+            self.stdout.write(f"registered {register_demo_devices()} demo loggers")
+        devices = list(DeviceModel.objects.select_related("point__outlet").order_by("id")[: o["points"]])
+        if not devices:
+            self.stderr.write("没有已登记的数采仪（先登记设备，或使用 --demo）")
+            return
+        water = [d for d in devices if d.point.outlet.kind == "water"]
+        air = [d for d in devices if d.point.outlet.kind != "water"]
+        now = timezone.now().astimezone(CST).replace(minute=0, second=0, microsecond=0)
+        start = now - dt.timedelta(days=o["days"])
+        per_logger, labels = [], []
+        for group, pollutants, flow in (
+            (water, ("w01018", "w21003"), "w00000"),
+            (air, ("a21026",), "a00000"),
+        ):
+            if not group:
+                continue
+            sim = generate(
+                len(group),
+                max(o["days"], 3),
+                seed=o["seed"],
+                fault_share=o["fault_share"],
+                pollutants=pollutants,
+            )
+            n = len(group)
+            for i, d in enumerate(group):
+                dev = Device(d.mn, "123456", [i + k * n for k in range(len(pollutants))], flow)
+                dev.pw = d.point.password
+                per_logger.append(packets_for(dev, sim, start, range(o["days"] * 24)))
+            labels += [
+                {
+                    "mn": group[lb.row % n].mn,
+                    "rule": lb.rule,
+                    "start": (start + dt.timedelta(hours=lb.start)).isoformat(),
+                    "end": (start + dt.timedelta(hours=lb.end)).isoformat(),
+                }
+                for lb in sim.labels
+            ]
+        result = asyncio.run(self._send(o, per_logger))
+        self.stdout.write(
+            f"sent {result.sent} packets ({result.bad_sent} broken on purpose), {result.acked} acknowledged"
+        )
+        if o["labels"]:
+            with open(o["labels"], "w", encoding="utf-8") as fh:
+                json.dump(labels, fh, ensure_ascii=False, indent=1)
+        if o["demo"]:
+            from ecoenforce.monitoring.screening import screen_recent
+
+            self.stdout.write(f"rules: {screen_recent(now=timezone.now())} findings")
+
+    async def _send(self, o: dict[str, Any], per_logger: list[Any]) -> Any:
+        if not o["demo"]:
+            return await send_all(o["host"], o["port"], per_logger, bad_share=o["bad_share"], seed=o["seed"])
+        from ecoenforce.monitoring.ingest import Store
+        from ecoenforce.monitoring.server import Batcher, IngestServer, Metrics, ServerConfig
+
+        store = Store()
+        metrics = Metrics()
+        server = IngestServer(
+            ServerConfig(host="127.0.0.1", port=0, first_connection=False),
+            Batcher(store.store_batch, metrics, on_close=connections.close_all),
+            metrics,
+        )
+        port = await server.start()
+        try:
+            return await send_all("127.0.0.1", port, per_logger, bad_share=o["bad_share"], seed=o["seed"])
+        finally:
+            await server.stop()

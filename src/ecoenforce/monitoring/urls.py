@@ -1,0 +1,14 @@
+from django.urls import path
+
+from ecoenforce.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.point_list, name="points"),
+    path("map/divisions.geojson", views.division_layer, name="divisions"),
+    path("points/<int:pk>/", views.point_detail, name="point"),
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/export.xlsx", views.alert_export, name="alerts_export"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
+    path("alerts/<int:pk>/<slug:action>/", views.alert_action, name="alert_action"),
+]

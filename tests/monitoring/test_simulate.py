@@ -1,0 +1,34 @@
+"""hj212_simulate: loggers over real TCP against the ingest server; labelled faults; broken packets kept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from ecoenforce.monitoring.models import FrameStatus, Measurement, RawFrame
+from tests.monitoring.conftest import MN_A, MN_B, make_plant
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_demo_simulation_stores_every_acknowledged_packet_and_logs_the_broken(
+    committed_world, tmp_path, capsys
+):
+    make_plant(committed_world, "county_a", 7001, MN_A)
+    make_plant(committed_world, "county_b", 7002, MN_B, air=True)
+    labels = tmp_path / "labels.json"
+    call_command(
+        "hj212_simulate", demo=True, points=2, days=3, bad_share=0.05, fault_share=1.0, labels=str(labels)
+    )
+    out = capsys.readouterr().out
+    acked = int(out.split("broken on purpose), ")[1].split(" ")[0])
+    ok = RawFrame.objects.filter(status=FrameStatus.OK).count()
+    assert acked == ok > 0
+    # every acknowledged hourly packet is in the measurements exactly once (water: COD, NH3-N, flow)
+    assert Measurement.objects.filter(period="hour").values("point_id", "data_time").distinct().count() == ok
+    broken = RawFrame.objects.filter(status__in=[FrameStatus.BAD_CRC, FrameStatus.BAD_FORMAT]).count()
+    sent_broken = int(out.split("packets (")[1].split(" ")[0])
+    assert sent_broken >= 1 and broken >= sent_broken  # a malformed frame can be cut into frame + junk
+    assert {lb["mn"] for lb in json.loads(labels.read_text())} <= {MN_A, MN_B}
