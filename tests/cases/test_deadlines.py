@@ -43,7 +43,7 @@ def test_working_day_count_is_art_85():
 
 
 def test_day_counts_come_from_the_legal_parameters(db, world):
-    from ecoenforce.catalog.params import legal_parameter
+    from ecoenforce.penalty.params import legal_parameter
 
     assert deadlines.clock("decision").count() == int(str(legal_parameter("deadline.decision_days"))) == 90
 

@@ -120,7 +120,7 @@ def amount_consistent_or_reviewed(case: Case, data: Mapping[str, Any], today: dt
 
 
 def summary_amount_ok(case: Case, data: Mapping[str, Any], today: dt.date) -> bool:
-    from ecoenforce.catalog.params import legal_parameter
+    from ecoenforce.penalty.params import legal_parameter
 
     amount = _amount(data.get("amount"))
     if amount is None or amount < 0:

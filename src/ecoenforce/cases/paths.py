@@ -23,7 +23,7 @@ def hearing_measures() -> list[str]:
 
 
 def fine_threshold(*, is_org: bool = True) -> Decimal:
-    from ecoenforce.catalog.params import legal_parameter
+    from ecoenforce.penalty.params import legal_parameter
 
     key = paths()["hearing"]["fine_parameter_org" if is_org else "fine_parameter_citizen"]
     return Decimal(str(legal_parameter(key)))

@@ -21,5 +21,11 @@ def cases_todo_card(context: Any) -> dict[str, Any]:
     todo = selectors.todo_for(user, today)
     rows = [clocks.describe(d, today) for d in todo["deadlines"][:5]]
     overdue = sum(1 for r in rows if r["state"] == "overdue")
-    return {"show": True, "rows": rows, "overdue": overdue, "mine": len(todo["mine"]),
-            "waiting": len(todo["waiting"]), "leads": len(todo["leads"])}
+    return {
+        "show": True,
+        "rows": rows,
+        "overdue": overdue,
+        "mine": len(todo["mine"]),
+        "waiting": len(todo["waiting"]),
+        "leads": len(todo["leads"]),
+    }
