@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from ecoenforce.audit.models import AuditEvent
 from ecoenforce.cases.execution import balance, payment_record
 from ecoenforce.cases.models import Case, CaseEvent, Deadline
-from ecoenforce.penalty.models import DecidedPenalty
 from ecoenforce.org.permissions import Refused
 from ecoenforce.org.roles import Role
+from ecoenforce.penalty.models import DecidedPenalty
 from tests.cases.driver import SMALL_ITEM
 
 pytestmark = pytest.mark.django_db
