@@ -55,6 +55,7 @@ def test_whole_procedure_in_the_browser(
     w, url = committed_world, live_server.url
 
     browser_page = page
+    page.set_default_timeout(120_000)  # a long journey on a shared, busy machine
 
     def login_as(user: Any) -> Any:
         browser_page.context.clear_cookies()
