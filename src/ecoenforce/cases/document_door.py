@@ -117,6 +117,20 @@ def _common(case: Any) -> dict[str, Any]:
     }
 
 
+def _hearing(case: Any) -> dict[str, Any]:
+    from ecoenforce.cases.models import Hearing
+
+    h = Hearing.objects.filter(case=case).select_related("presiding").first()  # fresh: just scheduled
+    return {
+        "case_name": case.title,
+        "hearing_time": str(h.hearing_date if h and h.hearing_date else "—"),
+        "hearing_place": case.unit.name,
+        "hearing_form": "公开",
+        "presiding_officer": str(h.presiding if h and h.presiding else "—"),
+        "contact": case.unit.name,
+    }
+
+
 def context_for(case: Any, kind: str) -> dict[str, Any]:
     c = _common(case)
     amount = f"{case.decided_amount or case.proposed_amount or 0} 元"
@@ -134,14 +148,7 @@ def context_for(case: Any, kind: str) -> dict[str, Any]:
             else "",
             "contact": case.unit.name,
         },
-        "hearing_notice": {
-            "case_name": case.title,
-            "hearing_time": str(getattr(getattr(case, "hearing", None), "hearing_date", "") or ""),
-            "hearing_place": case.unit.name,
-            "hearing_form": "公开",
-            "presiding_officer": str(getattr(getattr(case, "hearing", None), "presiding", "") or ""),
-            "contact": case.unit.name,
-        },
+        "hearing_notice": _hearing(case),
         "penalty_decision": {
             "discretion": list((case.engine_result or {}).get("derivation") or ["—"]),
             "penalty_content": f"罚款 {amount}",
