@@ -26,7 +26,7 @@ def issue(*, kind: str, context: dict[str, Any], case: Any, by: Any, key: str = 
     return document_issue(
         kind=kind,
         context=context,
-        unit=case.unit,
+        unit=case.handling_unit or case.unit,
         by=by,
         subject_type=SUBJECT_TYPE,
         subject_id=case.pk,
@@ -56,7 +56,7 @@ def build_casefile(*, case: Any, by: Any) -> Any | None:
     casefile = casefile_build(
         documents=docs,
         title=f"{case.number} {case.title}"[:200],
-        unit=case.unit,
+        unit=case.handling_unit or case.unit,
         by=by,
         subject_type=SUBJECT_TYPE,
         subject_id=case.pk,
