@@ -17,6 +17,8 @@ from tests.cases.helpers import PNG, make_entity
 from tests.factories import make_user
 
 _n = itertools.count(1)
+# Before the 生态环境法典 (in force 2026-08-15) repealed the 大气污染防治法 the starter items cite.
+ACT_DATE = dt.date(2026, 6, 1)
 BIG_ITEM = "AIR-99-2"  # 超标排放大气污染物: 10万–100万 (a hearing case)
 SMALL_ITEM = "AIR-100-1"  # 自动监测设备: 2万–20万
 
@@ -52,7 +54,7 @@ class Driver:
         return case_open(
             lead=lead,
             by=self.officer,
-            act_date=act_date or dt.date.today() - dt.timedelta(days=10),
+            act_date=act_date or ACT_DATE,
             item_codes=[item],
             officers=[self.officer, self.officer2],
             procedure="summary" if summary else "general",

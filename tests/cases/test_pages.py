@@ -193,3 +193,9 @@ def test_public_decision_page_needs_no_login(drive):
     page = anon.get(f"/public/decisions/{p.pk}/").content.decode()
     assert case.entity.name in page and "张*" in page
     assert dt.date.today().isoformat() in page
+
+
+def test_home_dashboard_shows_the_todo_card(drive):
+    drive.to(drive.open(), "investigating")
+    page = _client(drive.officer).get("/").content.decode()
+    assert "我的待办" in page and "自立案之日起作出处罚决定" in page

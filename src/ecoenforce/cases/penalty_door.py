@@ -29,14 +29,25 @@ class Proposal:
 
 
 def compute(
-    *, unit: Unit, item_code: str, act_date: dt.date, decision_date: dt.date, facts: object,
+    *,
+    unit: Unit,
+    item_code: str,
+    act_date: dt.date,
+    decision_date: dt.date,
+    facts: object,
     act_end_date: dt.date | None = None,
 ) -> Proposal:
     """The engine's amount for the item and facts; the engine applies 《行政处罚法》第三十七条 (从旧兼从轻)
     between the act (its end, for a continuing act) and the decision, and its derivation says why."""
-    comp = penalty.compute(unit=unit, item_code=item_code, facts=facts, act_date=act_date,
-                           act_end_date=act_end_date, decision_date=decision_date,
-                           today=max(decision_date, act_end_date or act_date))
+    comp = penalty.compute(
+        unit=unit,
+        item_code=item_code,
+        facts=facts,
+        act_date=act_date,
+        act_end_date=act_end_date,
+        decision_date=decision_date,
+        today=max(decision_date, act_end_date or act_date),
+    )
     return Proposal(
         amount=comp.amount,
         decision=comp.result.decision.value,

@@ -116,7 +116,7 @@ def _check_documents(case: Case, r: Review) -> None:
     kinds = {d.kind for d in document_door.documents_of(case) if d.revoked_at is None}
     needed = REQUIRED_DOCUMENTS["summary" if case.procedure == Procedure.SUMMARY else "general"]
     if case.decision_kind != ProposalKind.PENALTY:
-        needed = tuple(k for k in needed if k not in ("advance_notice",))
+        needed = tuple(k for k in needed if k not in ("advance_notice", "penalty_decision"))
     missing = [k for k in needed if k not in kinds]
     if missing:
         r.hard.append(f"案卷缺少文书：{'、'.join(missing)}")
