@@ -31,6 +31,7 @@ demo: setup
 	$(PY) manage.py catalog_load_code
 	$(PY) manage.py hj212_simulate --demo --points 100 --days 2
 	$(PY) manage.py complaints_demo --if-empty
+	$(PY) manage.py audit_checkpoint --keygen --if-missing
 	$(PY) manage.py demo_logins
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh gunicorn
 

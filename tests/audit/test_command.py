@@ -146,3 +146,19 @@ def test_a_database_without_the_audit_tables_is_said_in_one_line_exit_2(tmp_path
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert "migrate" in done.stderr
+
+
+def test_keygen_if_missing_makes_the_key_once(settings):
+    """make demo runs `audit_checkpoint --keygen --if-missing` every time: the first run makes the key,
+    later runs keep it (a new key would orphan the published checkpoints)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("audit_checkpoint", "--keygen", "--if-missing", stdout=out)
+    key = settings.AUDIT_SIGNING_KEY_FILE.read_text()
+    assert "已生成签名私钥" in out.getvalue()
+    out = StringIO()
+    call_command("audit_checkpoint", "--keygen", "--if-missing", stdout=out)
+    assert "已存在" in out.getvalue() and settings.AUDIT_SIGNING_KEY_FILE.read_text() == key

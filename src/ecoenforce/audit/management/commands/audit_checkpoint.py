@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,10 +19,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keygen", action="store_true", help="生成签名私钥（仅后台任务进程需要）并发布公钥"
         )
+        parser.add_argument(
+            "--if-missing", action="store_true", help="与 --keygen 同用：已有私钥时不做任何事（make demo 使用）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["keygen"]:
+                if options["if_missing"] and Path(settings.AUDIT_SIGNING_KEY_FILE).exists():
+                    self.stdout.write("签名私钥已存在，未重新生成。")
+                    return
                 public = anchoring.keygen()
                 self.stdout.write(f"已生成签名私钥：{settings.AUDIT_SIGNING_KEY_FILE}（仅后台任务进程可读）")
                 self.stdout.write(f"公钥已追加到 {settings.AUDIT_PUBLIC_KEY_FILE}：{public}")
