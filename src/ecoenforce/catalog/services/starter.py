@@ -133,7 +133,7 @@ def catalog_load_starter(
             raise ValidationError(
                 f"{unit.name}的上级单位已发布执法事项清单，本单位清单继承上级清单，不能再导入起步清单"
             )
-        version = _first_version(unit, by, effective_from, label, f"导入起步清单：{meta}（{path.name}）")
+        version = _first_version(unit, by, effective_from, label, f"导入起步清单：{meta}")
         CatalogEntry.objects.bulk_create(
             [
                 CatalogEntry(version=version, position=i, action=EntryAction.ADD, updated_by=by, **data)

@@ -13,16 +13,16 @@ from ecoenforce.org.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Load catalog/data/starter_catalog.yaml as the first published catalog of the top unit."
+    help = "将起步清单作为最上级单位的第一版已发布执法事项清单导入。"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--unit", type=int, help="unit id (default: the top unit)")
+        parser.add_argument("--unit", type=int, help="单位编号（默认：最上级单位）")
         parser.add_argument("--effective-from", type=date.fromisoformat, default=date(2026, 1, 1))
-        parser.add_argument("--if-empty", action="store_true", help="do nothing when any catalog exists")
+        parser.add_argument("--if-empty", action="store_true", help="已有任何清单时不导入")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and CatalogVersion.objects.exists():
-            self.stdout.write("catalog already present; nothing loaded")
+            self.stdout.write("已有执法事项清单，未导入起步清单。")
             return
         unit = (
             Unit.objects.filter(pk=options["unit"]).first()
@@ -30,6 +30,6 @@ class Command(BaseCommand):
             else Unit.objects.filter(parent__isnull=True).order_by("level", "pk").first()
         )
         if unit is None:
-            raise CommandError("no unit to load the catalog into (run demo_seed first)")
+            raise CommandError("没有可导入清单的单位（请先运行 demo_seed）")
         version = catalog_load_starter(unit=unit, effective_from=options["effective_from"])
-        self.stdout.write(f"loaded {version.entries.count()} items into {unit.name} ({version})")
+        self.stdout.write(f"已导入起步清单：{unit.name}，{version.entries.count()} 项（{version}）")
