@@ -20,7 +20,7 @@ class Command(BaseCommand):
             "--keygen", action="store_true", help="生成签名私钥（仅后台任务进程需要）并发布公钥"
         )
         parser.add_argument(
-            "--if-missing", action="store_true", help="与 --keygen 同用：已有私钥时不做任何事（make demo 使用）"
+            "--if-missing", action="store_true", help="与 --keygen 同用：已有私钥时不重新生成"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
