@@ -46,8 +46,8 @@ def test_another_countys_document_is_not_found_and_the_attempt_recorded(world: A
     doc = issue("correction_order")
     response = _client(world, "county_b", "team_leader").get(reverse(name, args=[doc.pk]))
     assert response.status_code == 404
-    event = AuditEvent.objects.order_by("-seq").first()
-    assert event.outcome == Outcome.REFUSED and event.target_id == str(doc.pk)
+    # the refusal names the document (a generic "page not found" event may follow it)
+    assert AuditEvent.objects.filter(outcome=Outcome.REFUSED, target_id=str(doc.pk)).exists()
 
 
 def test_the_city_sees_its_countys_documents(world: Any, issue: Any) -> None:

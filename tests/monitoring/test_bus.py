@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from ecoenforce.monitoring import aio
 from ecoenforce.monitoring.bus import BusSink, consume
 from ecoenforce.monitoring.hj212 import encode
 from ecoenforce.monitoring.ingest import Store
@@ -73,7 +74,7 @@ def _consume_until_idle(stream: str) -> int:
             await loop.run_in_executor(db, connections.close_all)
 
     try:
-        return asyncio.run(main())
+        return aio.run(main())
     finally:
         db.shutdown()
 

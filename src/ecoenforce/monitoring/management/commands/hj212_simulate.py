@@ -9,7 +9,6 @@ monitoring/simulate.py) are written with their labels to --labels (JSON) when gi
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from typing import Any
@@ -18,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from django.utils import timezone
 
+from ecoenforce.monitoring import aio
 from ecoenforce.monitoring.loadgen import CST, Device, packets_for, send_all
 from ecoenforce.monitoring.models import Device as DeviceModel
 from ecoenforce.monitoring.simulate import generate
@@ -80,7 +80,7 @@ class Command(BaseCommand):
                 }
                 for lb in sim.labels
             ]
-        result = asyncio.run(self._send(o, per_logger))
+        result = aio.run(self._send(o, per_logger))
         self.stdout.write(
             f"sent {result.sent} packets ({result.bad_sent} broken on purpose), {result.acked} acknowledged"
         )

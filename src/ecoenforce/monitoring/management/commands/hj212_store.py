@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import connections
 
+from ecoenforce.monitoring import aio
 from ecoenforce.monitoring.bus import consume
 from ecoenforce.monitoring.ingest import Store
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **o: Any) -> None:
         store = Store()
         store.devices.load()
-        n = asyncio.run(self._main(store, o))
+        n = aio.run(self._main(store, o))
         self.stdout.write(f"stored {n} frames")
 
     async def _main(self, store: Store, o: dict[str, Any]) -> int:
