@@ -11,6 +11,10 @@ class CasesConfig(AppConfig):
 
         registry.register_builtin_sources()
 
+        from ecoenforce.cases import enterprise_rows
+
+        enterprise_rows.register()  # what the enterprise service shows the party, when installed
+
         from datetime import timedelta
 
         from ecoenforce.cases.tasks import remind_deadlines

@@ -87,17 +87,13 @@ def request_inspection(complaint: Any, *, officers: Any = (), by: Any) -> str:
 
 
 def positive_list_apply(entity: Any, *, reason: str, by: Any) -> str:
-    """An enterprise's application for the positive list (正面清单), when inspections is installed."""
+    """An enterprise's application for the positive list (正面清单): it enters inspections' workflow
+    (legal review, approval, publication by staff); returns the entry's id, "" without inspections.
+    A refusal (already listed, criteria not met) is raised as ValidationError in Chinese."""
     if not installed(INSPECTIONS):
         return ""
-    try:
-        from ecoenforce.inspections import positive  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # pragma: no cover
-        return ""
-    # inspections offers positive_list_nominate(how="application") for its own staff; an enterprise's
-    # own application needs an entry point without that permission, which it does not offer yet.
-    apply = getattr(positive, "positive_list_apply", None)
-    if apply is None:
-        return ""
-    result = apply(entity=entity, reason=reason, by=by)
-    return str(getattr(result, "pk", "") or "")
+    from ecoenforce.inspections.positive_application import (  # type: ignore[import-not-found,unused-ignore]
+        positive_list_apply as apply,
+    )
+
+    return str(apply(entity=entity, reason=reason, by=by).pk)

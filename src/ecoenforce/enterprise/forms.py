@@ -22,6 +22,21 @@ class ApplyForm(Styled):
 
 class AnswerForm(Styled):
     answer = forms.CharField(label="答复", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label="附件（故障报告、维护记录等，PDF或照片，≤20MB，可不传）", required=False)
+
+
+class QueryForm(Styled):
+    """A staff member puts a question to an entity of the jurisdiction, found by its USCC."""
+
+    uscc = forms.CharField(label="企业统一社会信用代码", max_length=18, min_length=18)
+    title = forms.CharField(label="标题", max_length=200)
+    question = forms.CharField(label="问询内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    legal_basis = forms.CharField(
+        label="法律依据（如《中华人民共和国生态环境法典》第……条）", max_length=300, required=False
+    )
+    due_date = forms.DateField(
+        label="答复期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class EvidenceForm(Styled):

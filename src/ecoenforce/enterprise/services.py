@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from ecoenforce.audit.models import Outcome
 from ecoenforce.audit.services import audit_record
 from ecoenforce.complaints import handoff, uploads
 from ecoenforce.enterprise.models import (
@@ -111,6 +112,8 @@ def query_create(
 ) -> EnterpriseQuery:
     """A query to an entity (monitoring anomalies and the like); any app may call it."""
     authorize(by, "enterprise.query", entity, action="enterprise.query")
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": "答复期限不能早于今天"})
     q = EnterpriseQuery(
         entity=entity,
         subject_type=subject_type,
@@ -133,7 +136,10 @@ def query_create(
     return q
 
 
-def query_answer(*, query: EnterpriseQuery, answer: str, by: Any) -> EnterpriseQuery:
+def query_answer(
+    *, query: EnterpriseQuery, answer: str, by: Any, attachment: tuple[str, bytes] | None = None
+) -> EnterpriseQuery:
+    """The enterprise answers a query, optionally with a file (a fault report, a maintenance record)."""
     account = require_account(by, "enterprise.answer")
     if query.entity_id != account.entity_id:
         raise Refused("只能答复本企业的问询", action="enterprise.answer", target=query)
@@ -141,19 +147,29 @@ def query_answer(*, query: EnterpriseQuery, answer: str, by: Any) -> EnterpriseQ
         raise ValidationError("该问询已答复")
     if not (answer or "").strip():
         raise ValidationError({"answer": "请填写答复内容"})
+    ev = None
+    if attachment is not None:
+        ev = _evidence(account, "enterprise.query", str(query.pk), "答复附件", attachment[1], by)
     with transaction.atomic():
         query.answer, query.answered_by, query.answered_at = answer.strip(), by, timezone.now()
         query.state = QueryState.ANSWERED
         query.full_clean()
         query.save()
-        audit_record(action="enterprise.answer", target=query, after={"state": query.state}, actor=by)
+        if ev is not None:
+            ev.save()
+        audit_record(
+            action="enterprise.answer",
+            target=query,
+            after={"state": query.state, "attachment": ev.sha256 if ev else ""},
+            actor=by,
+        )
     return query
 
 
-def evidence_upload(
-    *, subject_type: str, subject_id: str, note: str, name: str, data: bytes, by: Any
+def _evidence(
+    account: EnterpriseAccount, subject_type: str, subject_id: str, note: str, data: bytes, by: Any
 ) -> Evidence:
-    account = require_account(by, "enterprise.evidence")
+    """A checked, stored, not yet saved Evidence: PDF or photo by its bytes (never by its name)."""
     found = uploads.sniff(data[:16])
     if data[:5] == b"%PDF-":
         content_type, ext = "application/pdf", "pdf"
@@ -176,6 +192,15 @@ def evidence_upload(
     )
     ev.file.save(f"evidence.{ext}", ContentFile(data), save=False)
     ev.full_clean()
+    return ev
+
+
+def evidence_upload(
+    *, subject_type: str, subject_id: str, note: str, name: str, data: bytes, by: Any
+) -> Evidence:
+    """Rectification evidence, answering an order or a finding (subject) or general."""
+    account = require_account(by, "enterprise.evidence")
+    ev = _evidence(account, subject_type, subject_id, note, data, by)
     with transaction.atomic():
         ev.save()
         audit_record(
@@ -192,15 +217,50 @@ def evidence_upload(
 
 
 def positive_list_apply(*, reason: str, by: Any) -> Application:
+    """The enterprise applies for the positive list; the application enters inspections' workflow
+    (handoff), where staff review and approve it as they do a nomination."""
     account = require_account(by, "enterprise.positive_list")
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写申请理由"})
     app = Application(entity=account.entity, reason=reason.strip(), applied_by=by)
     app.full_clean()
-    with transaction.atomic():
-        app.handoff_ref = handoff.positive_list_apply(account.entity, reason=app.reason, by=by)
-        app.save()
+    try:
+        with transaction.atomic():
+            app.handoff_ref = handoff.positive_list_apply(account.entity, reason=app.reason, by=by)
+            app.save()
+            audit_record(
+                action="enterprise.positive_list",
+                target=app,
+                after={"entity": account.entity_id, "entry": app.handoff_ref},
+                actor=by,
+            )
+    except ValidationError as exc:  # refused by the workflow: the refusal outlives the rollback
         audit_record(
-            action="enterprise.positive_list", target=app, after={"entity": account.entity_id}, actor=by
+            action="enterprise.positive_list",
+            target=account.entity,
+            outcome=Outcome.REFUSED,
+            reason="；".join(exc.messages),
+            actor=by,
         )
+        raise
     return app
+
+
+def record_foreign_attempt(*, by: Any, what: str, ref: str) -> None:
+    """An enterprise user asked for something not its own (another entity's id): audited, then the
+    page answers 404 so that nothing tells whether the id exists."""
+    audit_record(
+        action="enterprise.foreign_access",
+        target=("enterprise.account", str(getattr(by, "pk", "")), str(by)),
+        outcome=Outcome.REFUSED,
+        reason=f"企业用户访问非本企业的{what}：{ref}"[:500],
+        actor=by,
+    )
+
+
+def record_download(*, by: Any, provider: str, ref: str) -> None:
+    audit_record(
+        action="enterprise.download",
+        target=(f"enterprise.{provider}", ref[:40], ref[:100]),
+        actor=by,
+    )

@@ -7,6 +7,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = "监督检查"
 
     def ready(self) -> None:
-        from ecoenforce.inspections import handoff
+        from ecoenforce.inspections import enterprise_rows, handoff
 
         handoff.register_lead_sources()
+        enterprise_rows.register()  # what the enterprise service shows an entity, when installed

@@ -104,8 +104,22 @@ def _move(alert: Alert, *, by: Any, action: str, allowed: set[str], to: str, **c
     return locked
 
 
-def alert_request_explanation(*, alert: Alert, by: Any) -> Alert:
-    return _move(alert, by=by, action="request_explanation", allowed={S.NEW}, to=S.EXPLAINING)
+def alert_request_explanation(
+    *, alert: Alert, by: Any, question: str = "", due_date: dt.date | None = None
+) -> Alert:
+    """Ask the entity to explain before a lead is opened: the alert waits for the explanation, and
+    with the enterprise service installed the question reaches the entity's own pages, where it
+    answers (with a fault report or maintenance record) — one transaction, audited in both apps."""
+    text = (question or "").strip() or (
+        f"贵单位{alert.point.mn}监测点于{alert.window_start:%Y-%m-%d %H:%M}"
+        f"至{alert.window_end:%Y-%m-%d %H:%M}"
+        f"出现“{rule_label(alert.rule)}”告警，请说明原因，并提供故障报告、维护记录等材料。"
+    )
+    with transaction.atomic():
+        moved = _move(alert, by=by, action="request_explanation", allowed={S.NEW}, to=S.EXPLAINING)
+        basis = str(rule_basis().get(alert.rule, {}).get("basis", ""))
+        handoff.ask_enterprise(alert=moved, question=text[:4000], basis=basis, due_date=due_date, by=by)
+    return moved
 
 
 def alert_record_explanation(*, alert: Alert, explanation: str, by: Any) -> Alert:

@@ -52,3 +52,43 @@ def lead_url(ref: str) -> str | None:
         return reverse("cases:lead", args=[int(ref)])
     except Exception:  # NoReverseMatch when the cases URLs are not mounted
         return None
+
+
+# --- the enterprise service: ask the entity to explain an alert, read its answer ------------------
+
+QUERY_SUBJECT = "monitoring.alert"
+
+
+def enterprise_available() -> bool:
+    return apps.is_installed("ecoenforce.enterprise")
+
+
+def ask_enterprise(*, alert: Any, question: str, basis: str, due_date: Any, by: Any) -> Any | None:
+    """Put the question to the entity through its enterprise account (enterprise.query_create);
+    None when the enterprise service is not installed (the officer then records the answer)."""
+    if not enterprise_available():
+        return None
+    from ecoenforce.enterprise.services import query_create  # type: ignore[import-not-found,unused-ignore]
+
+    return query_create(
+        entity=alert.entity,
+        subject_type=QUERY_SUBJECT,
+        subject_id=str(alert.pk),
+        title=f"在线监控告警说明问询：{alert.summary}"[:200],
+        question=question,
+        legal_basis=basis[:300],
+        due_date=due_date,
+        by=by,
+    )
+
+
+def enterprise_answers(*, alert: Any, user: Any) -> list[dict[str, Any]]:
+    """The queries about the alert with the entity's answers and attachments, for the alert page."""
+    if not enterprise_available():
+        return []
+    from ecoenforce.enterprise import selectors  # type: ignore[import-not-found,unused-ignore]
+
+    return [
+        {"q": q, "attachments": selectors.attachments_of(q)}
+        for q in selectors.queries_about(user, QUERY_SUBJECT, alert.pk)
+    ]

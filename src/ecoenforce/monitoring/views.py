@@ -197,13 +197,24 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pollutant": sel.pollutant_name(alert.pollutant) if alert.pollutant else "",
             "can_handle": can(request.user, "monitoring.handle_alert", alert),
             "lead_url": handoff.lead_url(alert.lead_ref),
+            "enterprise_queries": handoff.enterprise_answers(alert=alert, user=request.user),
+            "can_ask_enterprise": handoff.enterprise_available(),
             "facts": json.dumps({k: v for k, v in alert.facts.items() if k != "basis"}, ensure_ascii=False),
         },
     )
 
 
+def _date_or_none(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise ValidationError("答复期限的日期格式不正确") from None
+
+
 ACTIONS = {
-    "explain": lambda a, u, p: al.alert_request_explanation(alert=a, by=u),
+    "explain": lambda a, u, p: al.alert_request_explanation(
+        alert=a, by=u, question=p.get("question", ""), due_date=_date_or_none(p.get("due_date", ""))
+    ),
     "explanation": lambda a, u, p: al.alert_record_explanation(
         alert=a, explanation=p.get("explanation", ""), by=u
     ),

@@ -27,6 +27,7 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("投诉举报", "complaints:list", "complaints.view"),
     ("企业服务", "enterprise:home", "enterprise.self_service"),
     ("企业账户审核", "enterprise:accounts", "enterprise.approve_accounts"),
+    ("企业问询", "enterprise:staff-queries", "enterprise.query"),
     ("公示", "portal:home", None),
 )
 
