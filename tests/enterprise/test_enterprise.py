@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from ecoenforce.audit.models import AuditEvent
 from ecoenforce.complaints import services as complaint_services
 from ecoenforce.complaints.models import Channel
 from ecoenforce.enterprise import services
@@ -131,10 +132,12 @@ def test_the_enterprise_journey_and_providers(
         "/enterprise/evidence/", {"note": "x", "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00")}
     )
     assert r.status_code == 400 and "只能上传PDF文件或照片" in r.content.decode()
-    assert a["client"].post("/enterprise/positive-list/", {"reason": "三年无违法记录"}).status_code == 302
+    # no permit on file: the application is refused with the criteria it does not meet
+    r = a["client"].post("/enterprise/positive-list/", {"reason": "三年无违法记录"})
+    assert r.status_code == 400 and "暂不符合纳入条件" in r.content.decode()
 
 
-def test_every_url_with_another_entitys_ids_is_404(
+def test_every_url_with_another_entitys_ids_is_404_and_audited(
     world: Any, two: dict[str, Any], settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
@@ -143,12 +146,40 @@ def test_every_url_with_another_entitys_ids_is_404(
         subject_type="general", subject_id="", note="b的材料", name="b.pdf", data=PDF, by=b["account"].user
     )
     client = a["client"]
-    assert client.get(f"/enterprise/queries/{b['query'].pk}/").status_code == 404
-    assert client.post(f"/enterprise/queries/{b['query'].pk}/", {"answer": "篡改"}).status_code == 404
-    assert client.get(f"/enterprise/evidence/{ev.pk}/").status_code == 404
-    for url in ("/entities/", f"/entities/{b['entity'].pk}/", "/complaints/", "/enterprise/accounts/"):
+    foreign = [
+        ("get", f"/enterprise/queries/{b['query'].pk}/", {}),
+        ("post", f"/enterprise/queries/{b['query'].pk}/", {"answer": "篡改"}),
+        ("get", f"/enterprise/evidence/{ev.pk}/", {}),
+        ("get", "/enterprise/files/documents/1/", {}),
+        ("get", "/enterprise/files/no-such-provider/1/", {}),
+        # evidence forged to answer another entity's order
+        ("post", "/enterprise/evidence/", {"subject": "cases.measure:1", "note": "x", "file": PDF}),
+    ]
+    for n, (method, url, data) in enumerate(foreign, 1):
+        if "file" in data:
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = {**data, "file": SimpleUploadedFile("x.pdf", PDF)}
+        r = getattr(client, method)(url, data)
+        assert r.status_code == 404, url
+        assert AuditEvent.objects.filter(
+            action="enterprise.foreign_access", outcome="refused", actor_id=a["account"].user.pk
+        ).count() == n, url
+    assert "b的材料" not in str(AuditEvent.objects.filter(action="enterprise.foreign_access").values())
+    for url in (
+        "/entities/",
+        f"/entities/{b['entity'].pk}/",
+        "/complaints/",
+        "/enterprise/accounts/",
+        "/enterprise/staff/queries/",
+        f"/enterprise/staff/queries/{b['query'].pk}/",
+        f"/enterprise/staff/evidence/{ev.pk}/",
+        "/documents/1/pdf/",
+        "/inspections/positive/",
+    ):
         assert client.get(url).status_code in (403, 404), url
     assert EnterpriseQuery.objects.get(pk=b["query"].pk).answer == ""
+    assert Evidence.objects.filter(entity=a["entity"]).count() == 0
 
 
 def test_the_reporter_is_never_shown_to_the_entity(world: Any, two: dict[str, Any]) -> None:

@@ -52,7 +52,9 @@ def test_the_application_enters_the_staff_workflow_and_its_result_shows(
     entry = positive.positive_list_review(
         entry=entry, approve=True, by=world.user("county_a", Role.LEGAL_REVIEWER)
     )
-    entry = positive.positive_list_approve(entry=entry, approve=True, by=world.user("county_a", Role.BUREAU_HEAD))
+    entry = positive.positive_list_approve(
+        entry=entry, approve=True, by=world.user("county_a", Role.BUREAU_HEAD)
+    )
     positive.positive_list_publish(entry=entry, by=world.user("county_a", Role.BUREAU_HEAD))
     html = client.get("/enterprise/").content.decode()
     assert "监督执法正面清单" in html and "已公布（在清单内）" in html and "企业申请" in html
