@@ -45,3 +45,44 @@ def test_served_decision_order_deadlines_and_documents(world: Any, drive: Any, b
     for pk in (theirs.pk, approval.pk):
         assert client.get(f"/enterprise/files/documents/{pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="enterprise.foreign_access", outcome="refused").count() == 2
+
+
+def test_evidence_answering_the_order_reaches_the_staff_of_the_jurisdiction(
+    world: Any,
+    drive: Any,  # noqa: F811
+    bind: Any,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from ecoenforce.enterprise.models import Evidence
+    from tests.enterprise.conftest import PDF
+
+    settings.MEDIA_ROOT = tmp_path
+    case = drive.to(drive.open("AIR-100-1"), "served")
+    order = measures.order_issue(
+        case=case, by=drive.officer, kind="correction", basis="责令改正违法行为决定书"
+    )
+    _, client = bind(case.entity, "ent_rect")
+    r = client.post(
+        "/enterprise/evidence/",
+        {
+            "subject": f"cases.measure:{order.pk}",
+            "note": "已加装除尘设施",
+            "file": SimpleUploadedFile("a.pdf", PDF),
+        },
+    )
+    assert r.status_code == 302
+    ev = Evidence.objects.get(subject_type="cases.measure", subject_id=str(order.pk))
+    assert AuditEvent.objects.filter(action="enterprise.evidence", target_id=str(ev.pk)).count() == 1
+    staff = Client()
+    staff.force_login(drive.officer)
+    html = staff.get("/enterprise/staff/queries/").content.decode()
+    assert "已加装除尘设施" in html and "责令改正" in html and case.entity.name in html
+    assert staff.get(f"/enterprise/staff/evidence/{ev.pk}/").status_code == 200
+    other = Client()
+    other.force_login(world.user("county_b", "officer"))
+    assert "已加装除尘设施" not in other.get("/enterprise/staff/queries/").content.decode()
+    assert other.get(f"/enterprise/staff/evidence/{ev.pk}/").status_code == 404

@@ -40,3 +40,16 @@ def evidence_get_for_staff(user: Any, pk: Any) -> Evidence:
     if ev is None:
         raise Http404
     return ev
+
+
+SUBJECT_LABELS = {
+    "cases.measure": "责令改正",
+    "inspections.inspection": "现场检查发现的问题",
+    "enterprise.query": "问询答复",
+    "general": "其他",
+}
+
+
+def evidence_for_staff(user: Any) -> QuerySet[Evidence]:
+    """Rectification evidence entities of the jurisdiction uploaded, newest first."""
+    return scope(Evidence.objects.select_related("entity"), user, "entity__owner_unit")

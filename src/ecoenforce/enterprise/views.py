@@ -224,7 +224,11 @@ def positive_list(request: HttpRequest) -> HttpResponse:
 def staff_queries(request: HttpRequest) -> HttpResponse:
     authorize(request.user, "enterprise.query", action="enterprise.queries")
     rows = selectors.queries_for(request.user)[:300]
-    return render(request, "enterprise/staff_queries.html", {"rows": rows})
+    evidence = [
+        (ev, selectors.SUBJECT_LABELS.get(ev.subject_type, "其他"))
+        for ev in selectors.evidence_for_staff(request.user)[:300]
+    ]
+    return render(request, "enterprise/staff_queries.html", {"rows": rows, "evidence": evidence})
 
 
 @login_required
