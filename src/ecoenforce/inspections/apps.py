@@ -10,3 +10,7 @@ class InspectionsConfig(AppConfig):
         from ecoenforce.inspections import handoff
 
         handoff.register_lead_sources()
+
+        from ecoenforce.inspections import todo
+
+        todo.register()  # the home page's to-do panel (org.todo)

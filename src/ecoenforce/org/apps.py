@@ -8,3 +8,7 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from ecoenforce.org import permissions, signals  # noqa: F401  (rules and auth signals)
+
+        from ecoenforce.org import todo_items
+
+        todo_items.register()  # the home page's to-do panel (org.todo)
