@@ -24,7 +24,8 @@ from tests.monitoring.conftest import MN_A, MN_B, make_plant
 def complaint(world: Any, unit_key: str, n: int, status: str = Status.RECEIVED) -> Complaint:
     today = date.today()
     return Complaint.objects.create(
-        number=f"TS{n:06d}", code_hash=f"{n:064d}", channel="phone", category="air", description="夜间排放异味",
+        number=f"TS{n:06d}", code_hash=f"{n:064d}", channel="phone", category="air",
+        description="夜间排放异味",
         unit=world.units[unit_key], status=status, acknowledge_due=today + timedelta(days=5),
         handle_due=today + timedelta(days=60), deadline_source="《生态环境信访工作办法》",
     )
@@ -45,10 +46,10 @@ def work(world: Any) -> Any:
     complaint(world, "county_b", 3)
     for key, plant in now_plants.items():
         Alert.objects.create(owner_unit=world.units[key], point=plant.point, entity=plant.entity, rule="zero",
-                             severity=Severity.values[0], status=AlertStatus.NEW, window_start=f"{today}T00:00Z",
-                             window_end=f"{today}T01:00Z", summary="数据恒值")
-        task = Inspection.objects.create(unit=world.units[key], entity=plant.entity, kind=InspectionKind.values[0],
-                                         due_on=today - timedelta(days=2))
+                             severity=Severity.LOW, status=AlertStatus.NEW,
+                             window_start=f"{today}T00:00Z", window_end=f"{today}T01:00Z", summary="数据恒值")
+        task = Inspection.objects.create(unit=world.units[key], entity=plant.entity,
+                                         kind=InspectionKind.RANDOM, due_on=today - timedelta(days=2))
         task.officers.add(world.user(key, "officer"))
         pending = make_user(f"ent_pending_{key}", world.units[key], Role.ENTERPRISE)
         EnterpriseAccount.objects.create(user=pending, entity=plant.entity, contact_name="李四",
@@ -57,7 +58,8 @@ def work(world: Any) -> Any:
     EnterpriseAccount.objects.create(user=ent, entity=now_plants["county_a"].entity, contact_name="王五",
                                      contact_phone="13800000001", state=AccountState.APPROVED)
     EnterpriseQuery.objects.create(entity=now_plants["county_a"].entity, subject_type="monitoring.anomaly",
-                                   title="数据恒值说明", question="请说明原因", asked_by=world.user("county_a", "officer"))
+                                   title="数据恒值说明", question="请说明原因",
+                                   asked_by=world.user("county_a", "officer"))
     return world
 
 

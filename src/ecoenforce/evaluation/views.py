@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
     Administrators and enterprise users have no dashboard: their home is the panel and a link to
     their own work page."""
-    user = request.user
+    user: Any = request.user
     if not user.role_codes:  # nothing to do and nothing to see: his account page says why
         return redirect(landing_url(user))
     todo_groups = todo_for(user)  # each source scopes itself to the jurisdiction

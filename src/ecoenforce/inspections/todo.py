@@ -33,5 +33,5 @@ def items(user: Any) -> list[TodoItem]:
 
 def register() -> None:
     register_todo("inspections", label="监督检查", items=items,
-                  perms=("inspections.inspect", "inspections.positive_review", "inspections.positive_approve"),
-                  order=20)
+                  perms=("inspections.inspect", "inspections.positive_review",
+                         "inspections.positive_approve"), order=20)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 
-
 @dataclass(frozen=True)
 class TodoItem:
     """One line of the panel: what waits, how many, and the page where it is done."""

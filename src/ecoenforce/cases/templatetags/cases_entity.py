@@ -1,4 +1,4 @@
-"""`{% entity_cases_section entity %}`: the entity page's cases (the section shows only when there are some)."""
+"""`{% entity_cases_section entity %}`: the entity page's cases (shown only when there are some)."""
 
 from __future__ import annotations
 

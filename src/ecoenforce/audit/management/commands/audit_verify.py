@@ -2,8 +2,9 @@
 
 Exit 0 when the chain holds; 1 naming the first broken event (or a refused checkpoint); 2 on bad
 arguments or a database without the audit tables. Operators read Chinese (audit.messages_zh words
-the verifier's English findings); `--json` keeps the English finding for programs and logs. Signed checkpoints (`--checkpoints FILE|URL`, and the platform's own checkpoint file
-when it exists) and `--anchor SEQ:DIGEST` prove the chain was not rewritten up to that event.
+the verifier's English findings); `--json` keeps the English finding for programs and logs.
+Signed checkpoints (`--checkpoints FILE|URL`, and the platform's own checkpoint file when it
+exists) and `--anchor SEQ:DIGEST` prove the chain was not rewritten up to that event.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ class Command(BaseCommand):
             metavar="HEX",
             help="信任的 SM2 公钥（x||y，128位十六进制）；默认：平台发布的公钥文件",
         )
-        parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象（供程序读取，问题描述为英文）")
+        parser.add_argument(
+            "--json", action="store_true", help="输出一个 JSON 对象（供程序读取，问题描述为英文）"
+        )
         parser.add_argument("--quiet", action="store_true", help="审计链完整时不输出任何内容")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -75,7 +78,9 @@ class Command(BaseCommand):
         anchors = [_anchor(a) for a in options["anchor"]]
         checkpoints = _load_checkpoints(options["checkpoints"])
         if "audit_auditevent" not in connection.introspection.table_names():
-            raise CommandError("此数据库中没有审计表（audit_auditevent），请先运行 manage.py migrate", returncode=2)
+            raise CommandError(
+                "此数据库中没有审计表（audit_auditevent），请先运行 manage.py migrate", returncode=2
+            )
         report = verify_chain(from_seq=options["from_seq"], workers=options["workers"])
         problem = str(report.first_break) if report.first_break else _anchor_problem(anchors, report)
         if not problem and checkpoints:

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     help = "由平台随附清单与法典版清单生成新旧事项编码对照表（docs/code-mapping.md）。"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--check", action="store_true", help="只检查：已提交的对照表与清单数据不一致时报错")
+        parser.add_argument("--check", action="store_true", help="只检查：对照表与清单数据不一致时报错")
         parser.add_argument("--output", type=Path, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -29,7 +29,10 @@ def _staff(unit: Unit, role: str, exclude: tuple[User, ...] = ()) -> User:
 
 
 class Command(BaseCommand):
-    help = "载入按《生态环境法典》编制的执法事项清单（自2026年8月15日起施行），经审核、批准、发布流程发布为最高一级单位的清单版本。"
+    help = (
+        "载入按《生态环境法典》编制的执法事项清单（自2026年8月15日起施行），"
+        "经审核、批准、发布流程发布为最高一级单位的清单版本。"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--unit", type=int, help="单位编号（默认：最高一级单位）")

@@ -21,10 +21,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="0.0.0.0")  # noqa: S104
         parser.add_argument("--port", type=int, default=9000)
-        parser.add_argument("--health-port", type=int, default=None, help="健康检查与运行指标（HTTP /health、/metrics）的端口")
+        parser.add_argument(
+            "--health-port", type=int, default=None, help="健康检查与运行指标（HTTP /health、/metrics）的端口"
+        )
         parser.add_argument("--max-connections", type=int, default=10_000)
         parser.add_argument("--idle-timeout", type=float, default=120.0)
-        parser.add_argument("--no-first-connection", action="store_true", help="首次连接时不发送 HJ 212 §6.7 规定的请求")
+        parser.add_argument(
+            "--no-first-connection", action="store_true", help="首次连接时不发送 HJ 212 §6.7 规定的请求"
+        )
         parser.add_argument("--bus", default="", help="nats://主机:端口——改为发布到 NATS JetStream")
         parser.add_argument("--stream", default="HJ212", help="JetStream 流名称（总线模式）")
 
