@@ -145,7 +145,7 @@ def test_a_rewritten_history_is_caught_against_a_published_checkpoint(db, settin
     make_events(20, start=5)
     anchoring.checkpoint_write(force=True)
     _rewrite_from(12)
-    with pytest.raises(CommandError, match="cannot read checkpoints") as raised:
+    with pytest.raises(CommandError, match="无法读取检查点") as raised:
         run("--checkpoints", "/nonexistent/none.jsonl")  # unreadable is an error, never a pass
     assert raised.value.returncode == 2
     assert run()[0] == 1  # the platform's own checkpoint file is found without being named
@@ -155,8 +155,8 @@ def test_a_rewritten_history_is_caught_against_a_published_checkpoint(db, settin
     assert code == 0, err  # on its own the recomputed chain holds: that is the threat
     code, _, err = run("--checkpoints", path)
     assert code == 1
-    assert "event 25: digest differs from the checkpoint signed at" in err
-    assert "after event 5" in err
+    assert "审计链断裂：第 25 号事件：摘要与签署于" in err
+    assert "在第 5 号事件（最后一个相符的检查点）之后" in err
 
 
 def test_a_checkpoint_with_a_bad_signature_is_refused(db, settings, signer, tmp_path):
@@ -169,11 +169,11 @@ def test_a_checkpoint_with_a_bad_signature_is_refused(db, settings, signer, tmp_
     bad.write_text(json.dumps(forged) + "\n", encoding="utf-8")
     code, _, err = run("--checkpoints", str(bad))
     assert code == 1
-    assert "checkpoint refused" in err and "signature does not verify" in err
+    assert "检查点不可信" in err and "签名验证不通过" in err
     stranger = cp.make_checkpoint(good.seq, "e" * 64, good.time, cp.generate_private_key())
     bad.write_text(stranger.to_json() + "\n", encoding="utf-8")
     code, _, err = run("--checkpoints", str(bad))
-    assert code == 1 and "unknown key" in err
+    assert code == 1 and "由未知的公钥" in err
 
 
 def test_removed_newest_events_are_caught_by_a_checkpoint_beyond_the_head(db, settings, signer):
@@ -193,7 +193,7 @@ def test_removed_newest_events_are_caught_by_a_checkpoint_beyond_the_head(db, se
         AuditHead.objects.filter(id=1).update(seq=6, digest=last.digest)
     code, _, err = run()
     assert code == 1
-    assert "lies beyond the chain head (seq 6); events were removed" in err
+    assert "位于链头（第 6 号）之后，事件已被删除" in err
 
 
 def _at(moment: dt.datetime):
@@ -210,7 +210,7 @@ def test_event_times_running_backwards_are_reported(db, monkeypatch, settings):
             audit_record(action="test.clock", reason=str(i))
     code, _, err = run()
     assert code == 1
-    assert "event 5: time runs backwards: 15.000 s before the previous event (tolerance 2 s)" in err
+    assert "第 5 号事件：时间倒流：比前一事件早 15.000 秒（容许误差 2 秒）" in err
     settings.AUDIT_CLOCK_TOLERANCE_SECONDS = 20
     assert run()[0] == 0
 

@@ -29,8 +29,8 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_a_holding_chain_exits_0_with_count_rate_and_head(events):
     code, out, err = run()
     assert code == 0 and not err
-    assert "audit chain OK" in out and f"checked {len(events)} events" in out
-    assert "events/s" in out and events[-1].digest in out
+    assert out.startswith("审计链完整：") and f"已校验 {len(events)} 个事件" in out
+    assert "每秒" in out and events[-1].digest in out
 
 
 def test_quiet_prints_nothing_when_the_chain_holds(events):
@@ -42,7 +42,7 @@ def test_a_broken_chain_exits_1_naming_the_first_broken_event(events, tamper):
     tamper.delete(20)
     code, out, err = run("--quiet")
     assert code == 1 and not out
-    assert "AUDIT CHAIN BROKEN at event 9: digest does not match the event's content" in err
+    assert "审计链断裂：第 9 号事件：摘要与事件内容不符，事件已被改动" in err
 
 
 def test_json_output(events, tamper):
@@ -59,7 +59,7 @@ def test_from_seq_skips_the_start(events, tamper):
     tamper.change(2)
     assert run("--quiet")[0] == 1
     code, out, _ = run("--from-seq", "3")
-    assert code == 0 and f"checked {len(events) - 2} events (seq 3.." in out
+    assert code == 0 and f"已校验 {len(events) - 2} 个事件（第 3 至" in out
 
 
 def test_an_anchor_catches_a_rewritten_chain(events, tamper):
@@ -88,13 +88,13 @@ def test_an_anchor_catches_a_rewritten_chain(events, tamper):
     assert run("--quiet")[0] == 0  # a full rewrite verifies ...
     code, _, err = run("--anchor", anchor)
     assert (
-        code == 1 and f"event {events[9].seq}: digest differs from the anchor" in err
+        code == 1 and f"第 {events[9].seq} 号事件：摘要与锚定值" in err
     )  # ... but not the anchor
 
 
 def test_an_anchor_beyond_the_head_means_events_were_removed(events):
     code, _, err = run("--anchor", f"{len(events) + 5}:{'a' * 64}")
-    assert code == 1 and "beyond the chain head" in err
+    assert code == 1 and "位于链头" in err and "事件已被删除" in err
 
 
 @pytest.mark.parametrize("args", [["--from-seq", "0"], ["--anchor", "12"], ["--anchor", "x:abc"]])
@@ -119,7 +119,7 @@ def test_exit_codes_of_the_real_process(tmp_path):
     subprocess.run([*manage, "shell", "-c", make], env=env, check=True, capture_output=True)
     ok = subprocess.run([*manage, "audit_verify"], env=env, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert "checked 5 events" in ok.stdout
+    assert "已校验 5 个事件" in ok.stdout
     with sqlite3.connect(db_file) as conn:
         for sql in (
             "UPDATE audit_auditevent SET reason = 'x' WHERE seq = 3",
@@ -133,7 +133,7 @@ def test_exit_codes_of_the_real_process(tmp_path):
         conn.execute("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 3")
     broken = subprocess.run([*manage, "audit_verify"], env=env, capture_output=True, text=True)
     assert broken.returncode == 1
-    assert "event 3: digest does not match" in broken.stderr
+    assert "第 3 号事件：摘要与事件内容不符" in broken.stderr
 
 
 def test_a_database_without_the_audit_tables_is_said_in_one_line_exit_2(tmp_path):
@@ -144,8 +144,9 @@ def test_a_database_without_the_audit_tables_is_said_in_one_line_exit_2(tmp_path
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
-    assert "migrate" in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "CommandError: 此数据库中没有审计表（audit_auditevent），请先运行 manage.py migrate"
+    ]
 
 
 def test_keygen_if_missing_makes_the_key_once(settings):

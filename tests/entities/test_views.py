@@ -58,8 +58,11 @@ def check_detail(world: Any, client_for: Any, entity_a: Any, entity_b: Any, role
         return
     assert own.status_code == 200
     assert entity_a.uscc in own.content.decode()
-    for heading in ("排污许可证", "排放口与排放限值", "在线监测点", "检查记录", "案件", "告警"):
+    for heading in ("排污许可证", "排放口与排放限值", "在线监测点"):  # the registry: always, "暂无…" if empty
         assert heading in own.content.decode()
+    # inspections, cases, decisions and alerts show only when there are some (none for this entity)
+    for section in ('id="inspections"', 'id="cases"', 'id="penalty-decisions"', 'id="alerts"', "待后续功能"):
+        assert section not in own.content.decode()
     assert other.status_code == 404
     assert entity_b.name not in other.content.decode()
     assert "不在您的辖区内" in other.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -23,12 +24,16 @@ def test_demo_simulation_stores_every_acknowledged_packet_and_logs_the_broken(
         "hj212_simulate", demo=True, points=2, days=3, bad_share=0.05, fault_share=1.0, labels=str(labels)
     )
     out = capsys.readouterr().out
-    acked = int(out.split("broken on purpose), ")[1].split(" ")[0])
+    # the operator's summary is Chinese: 已发送 N 条报文（其中故意损坏 B 条），收到应答 A 条
+    summary = re.search(r"已发送 (\d+) 条报文（其中故意损坏 (\d+) 条），收到应答 (\d+) 条", out)
+    assert summary, out
+    acked = int(summary.group(3))
+    assert "已登记演示数采仪" in out and "筛查规则发现异常" in out
     ok = RawFrame.objects.filter(status=FrameStatus.OK).count()
     assert acked == ok > 0
     # every acknowledged hourly packet is in the measurements exactly once (water: COD, NH3-N, flow)
     assert Measurement.objects.filter(period="hour").values("point_id", "data_time").distinct().count() == ok
     broken = RawFrame.objects.filter(status__in=[FrameStatus.BAD_CRC, FrameStatus.BAD_FORMAT]).count()
-    sent_broken = int(out.split("packets (")[1].split(" ")[0])
+    sent_broken = int(summary.group(2))
     assert sent_broken >= 1 and broken >= sent_broken  # a malformed frame can be cut into frame + junk
     assert {lb["mn"] for lb in json.loads(labels.read_text())} <= {MN_A, MN_B}

@@ -72,3 +72,6 @@ def test_the_login_page_names_the_owner_and_who_resets_a_password(db, settings):
     page = Client().get(LOGIN).content.decode()
     assert "某某市生态环境局 主办" in page
     assert "忘记密码" in page and "系统管理员重置" in page
+    # what the page says holds: services.password_reset refuses an administrator's account until the
+    # security administrator has revoked the admin role (tests/org/test_separation.py)
+    assert "须先由安全管理员撤销其管理员角色" in page

@@ -15,3 +15,7 @@ class AuditConfig(AppConfig):
         # Checked every minute; a checkpoint is written when AUDIT_CHECKPOINT_EVENTS events or
         # AUDIT_CHECKPOINT_MINUTES have passed since the last one (anchoring.checkpoint_due).
         register_periodic("audit.checkpoint", every=dt.timedelta(minutes=1), task=checkpoint_task)
+
+        from ecoenforce.audit import todo
+
+        todo.register()  # the home page's to-do panel (org.todo)

@@ -21,3 +21,7 @@ class CasesConfig(AppConfig):
         from ecoenforce.worker.periodic import register_periodic
 
         register_periodic("cases.remind_deadlines", every=timedelta(hours=1), task=remind_deadlines)
+
+        from ecoenforce.cases import todo
+
+        todo.register()  # the home page's to-do panel (org.todo)

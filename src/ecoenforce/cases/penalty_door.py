@@ -74,6 +74,7 @@ def record_decision(
     grade: str | None = None,
     act_date: dt.date | None = None,
     act_end_date: dt.date | None = None,
+    entity: Any = None,
 ) -> Any:
     """Record the decided penalty for the consistency report (同案不同罚).
 
@@ -94,6 +95,7 @@ def record_decision(
         act_date=act_date,
         act_end_date=act_end_date,
         source=("case", str(case_id)),
+        entity=entity,  # the case's party: the decision is listed on the entity's page
     )
 
 

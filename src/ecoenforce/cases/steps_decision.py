@@ -72,6 +72,7 @@ def apply_decide(case: Case, by: Any, clean: Clean, today: dt.date) -> Clean:
             act_date=case.act_date,
             act_end_date=case.act_end_date,
             grade=(case.engine_result.get("result") or {}).get("grade"),
+            entity=case.entity,
         )
     return {
         "decision_kind": clean["decision_kind"],

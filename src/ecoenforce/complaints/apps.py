@@ -10,3 +10,7 @@ class ComplaintsConfig(AppConfig):
         from ecoenforce.complaints import handoff
 
         handoff.register()
+
+        from ecoenforce.complaints import todo
+
+        todo.register()  # the home page's to-do panel (org.todo)

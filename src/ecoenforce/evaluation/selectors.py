@@ -38,6 +38,11 @@ def supervised_entities(user: Any) -> Any:
     return scope(Entity.objects.all(), user).exclude(status=EntityStatus.CLOSED)
 
 
+def closed_entities_count(user: Any) -> int:
+    """Closed entities in the jurisdiction: the entity list counts them, the dashboard does not."""
+    return scope(Entity.objects.all(), user).filter(status=EntityStatus.CLOSED).count()
+
+
 def entities_by_class(user: Any) -> list[tuple[str, str, int]]:
     """(class code, Chinese label, count) for every supervision class, zero included."""
     rows = supervised_entities(user).order_by().values_list("supervision_class").annotate(n=Count("id"))

@@ -11,3 +11,7 @@ class InspectionsConfig(AppConfig):
 
         handoff.register_lead_sources()
         enterprise_rows.register()  # what the enterprise service shows an entity, when installed
+
+        from ecoenforce.inspections import todo
+
+        todo.register()  # the home page's to-do panel (org.todo)

@@ -15,3 +15,7 @@ class MonitoringConfig(AppConfig):
         register_periodic("monitoring.rules", every=timedelta(minutes=5), task=tasks.run_rules)
         register_periodic("monitoring.partitions", every=timedelta(days=1), task=tasks.maintain_partitions)
         handoff.register()  # the lead source "online_monitoring" in the cases app, when installed
+
+        from ecoenforce.monitoring import todo
+
+        todo.register()  # the home page's to-do panel (org.todo)

@@ -9,10 +9,11 @@ from django.urls import NoReverseMatch, reverse
 
 # (label, url name, permission or None for any signed-in user)
 NAV: tuple[tuple[str, str, str | None], ...] = (
-    ("首页", "home", "dashboard.view"),
+    ("首页", "home", None),  # every role: the to-do panel (and the dashboard for readers)
     ("监管对象", "entities:list", "entities.view"),
     ("案件办理", "cases:todo", "cases.view"),
     ("执法事项", "catalog:browse", "catalog.view"),
+    ("清单修订与审核", "catalog:drafts", "catalog.draft"),
     ("罚款计算", "penalty:calculator", "catalog.compute_penalty"),
     ("法规库", "statutes:list", "statutes.view"),
     ("执法文书", "documents:list", "documents.view"),
@@ -31,7 +32,7 @@ NAV: tuple[tuple[str, str, str | None], ...] = (
     ("公示", "portal:home", None),
 )
 
-# Where a signed-in user without the dashboard lands: his own work page (first that exists).
+# A user without the dashboard: the home page links to his own work page (first that exists).
 LANDING: tuple[tuple[str, str], ...] = (
     ("org.manage_units", "org:units"),
     ("org.grant_roles", "org:roles"),

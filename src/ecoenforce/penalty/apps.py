@@ -10,3 +10,8 @@ class PenaltyConfig(AppConfig):
     name = "ecoenforce.penalty"
     label = "penalty"
     verbose_name = "罚款计算"
+
+    def ready(self) -> None:
+        from ecoenforce.penalty import todo
+
+        todo.register()  # the home page's to-do panel (org.todo)

@@ -37,6 +37,12 @@ class DecidedPenalty(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="承办人员", on_delete=models.PROTECT, related_name="+"
     )
     decided_on = models.DateField("决定日期")
+    # The party penalised, when known (a case's entity, or the one the calculator was opened for);
+    # decisions recorded before this field existed have none.
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name="当事人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     facts = models.JSONField("裁量事实（计算输入）", default=dict)
     sanction = models.JSONField("法定罚则（计算输入）", default=dict)
     rule_set_id = models.CharField("裁量基准编号", max_length=40, blank=True)

@@ -136,6 +136,7 @@ def record_decision(
     act_end_date: object = None,
     decided_on: dt.date | None = None,
     source: tuple[str, str] = ("calculator", ""),
+    entity: Any = None,
 ) -> DecidedPenalty:
     """Record one decided penalty with the engine's benchmark for the same facts and dates; audited.
 
@@ -146,6 +147,8 @@ def record_decision(
         raise Refused("您的账户未关联单位，无法记录裁量决定", action="catalog.penalty_decision")
     officer = officer if officer is not None else by
     _authorize(by, unit, officer)
+    if entity is not None and not in_jurisdiction(by, entity):
+        raise Refused("该监管对象不在您的辖区内", action="catalog.penalty_decision", target=entity)
     decided_on = decided_on or timezone.localdate()
     reason = (reason or "").strip()
     source_type, source_id = (str(source[0]), str(source[1]))
@@ -160,6 +163,7 @@ def record_decision(
     item = comp.item
     row = DecidedPenalty(
         item_code=item.code, item_name=item.name[:300], unit=unit, officer=officer, decided_on=decided_on,
+        entity=entity,
         facts=comp.facts, sanction=item.sanction_data, rule_set_id=rule_set_id or "",
         engine_decision=comp.result.decision.value, engine_amount=comp.result.amount,
         decision=str(decision), decided_amount=amount, reason=reason, source_type=source_type,
@@ -175,7 +179,7 @@ def record_decision(
 
 def snapshot(row: DecidedPenalty) -> dict[str, Any]:
     return {
-        "item_code": row.item_code, "unit": row.unit_id, "officer": row.officer_id,
+        "item_code": row.item_code, "unit": row.unit_id, "officer": row.officer_id, "entity": row.entity_id,
         "decided_on": row.decided_on.isoformat(), "rule_set_id": row.rule_set_id, "facts": row.facts,
         "engine_decision": row.engine_decision, "engine_amount": str(row.engine_amount),
         "decision": row.decision, "decided_amount": str(row.decided_amount), "reason": row.reason,

@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from ecoenforce.entities.selectors import entities_for
 from ecoenforce.org.permissions import authorize
 from ecoenforce.org.roles import ACTING_ROLES
 from ecoenforce.penalty import catalog_items, law_change, services
@@ -56,6 +57,7 @@ class Selection:
     item: PenaltyItem | None = None
     found: list[PenaltyItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    entity: Any = None  # the party, when the calculator was opened from an entity's page
 
     @property
     def on(self) -> dt.date:
@@ -67,7 +69,8 @@ class Selection:
         return urlencode({"item": self.item.code if self.item else "", "rule_set": self.rule_set_id,
                           "act_date": d.act_date.isoformat(),
                           "act_end_date": d.act_end_date.isoformat() if d.act_end_date else "",
-                          "decision_date": d.decision_date.isoformat()})
+                          "decision_date": d.decision_date.isoformat(),
+                          **({"entity": self.entity.pk} if self.entity is not None else {})})
 
 
 def can_record(user: Any) -> bool:
@@ -122,10 +125,22 @@ def select(request: HttpRequest, params: QueryDict) -> Selection:
             where = "平台随附的执法事项清单" if sel.source.from_starter else "本单位有效的执法事项清单"
             message = f"未知的执法事项「{code[:40]}」：违法行为发生时和作出处罚决定时都不在{where}中"
             form.add_error("item", message)
+    sel.entity = _entity(user, params, form)
     query = form.cleaned_data.get("q", "")
     if query:
         sel.found = catalog_items.search(sel.source.items, query)
     return sel
+
+
+def _entity(user: Any, params: QueryDict, form: CalculatorForm) -> Any:
+    """The entity named by ?entity=<pk>, within the jurisdiction; a form error when it is not."""
+    raw = (params.get("entity") or "").strip()
+    if not raw:
+        return None
+    entity = entities_for(user).filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    if entity is None:
+        form.add_error(None, "未找到该监管对象，或其不在您的辖区内")
+    return entity
 
 
 @login_required
@@ -191,7 +206,7 @@ def _record(
             by=request.user, item_code=comp.item.code, facts=comp.facts, decided_amount=d["decided_amount"],
             decision=d["decision"], reason=d["reason"], rule_set_id=sel.rule_set_id, decided_on=sel.on,
             act_date=sel.dates.act_date, act_end_date=sel.dates.act_end_date,
-            source=("calculator", d["source_id"]),
+            source=("calculator", d["source_id"]), entity=sel.entity,
         )
     except ValidationError as exc:
         for key, msgs in exc.message_dict.items():

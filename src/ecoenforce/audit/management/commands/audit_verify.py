@@ -1,9 +1,10 @@
 """manage.py audit_verify: recompute every digest and link of the audit chain.
 
 Exit 0 when the chain holds; 1 naming the first broken event (or a refused checkpoint); 2 on bad
-arguments or a database without the audit tables. Output is English (logs and operators'
-terminals). Signed checkpoints (`--checkpoints FILE|URL`, and the platform's own checkpoint file
-when it exists) and `--anchor SEQ:DIGEST` prove the chain was not rewritten up to that event.
+arguments or a database without the audit tables. Operators read Chinese (audit.messages_zh words
+the verifier's English findings); `--json` keeps the English finding for programs and logs.
+Signed checkpoints (`--checkpoints FILE|URL`, and the platform's own checkpoint file when it
+exists) and `--anchor SEQ:DIGEST` prove the chain was not rewritten up to that event.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import connection
 
 from ecoenforce.audit import anchoring
 from ecoenforce.audit.checkpoint import Checkpoint, CheckpointError
+from ecoenforce.audit.messages_zh import problem_zh
 from ecoenforce.audit.models import AuditEvent
 from ecoenforce.audit.verify import ChainReport, verify_chain
 
@@ -24,59 +26,60 @@ from ecoenforce.audit.verify import ChainReport, verify_chain
 def _anchor(text: str) -> tuple[int, str]:
     seq, _, digest = text.partition(":")
     if not seq.isdigit() or len(digest) != 64:
-        raise CommandError(f"--anchor wants SEQ:DIGEST (64 hex characters), got {text!r}", returncode=2)
+        raise CommandError(f"--anchor 的格式应为 序号:摘要（64位十六进制），收到 {text!r}", returncode=2)
     return int(seq), digest.lower()
 
 
 class Command(BaseCommand):
-    help = "Verify the hash-chained audit trail; exit 1 naming the first broken event."
+    help = "校验审计链：重算每个事件的摘要与链接；发现断裂时指出第一个断裂的事件并以状态 1 退出。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--from-seq",
             type=int,
             default=1,
-            help="start at this event, taking its prev_digest as given (default 1)",
+            help="从该序号的事件开始校验，采信其所记前一事件摘要（默认 1）",
         )
         parser.add_argument(
             "--workers",
             type=int,
             default=None,
-            help="worker processes on PostgreSQL (default: one per CPU for large chains)",
+            help="PostgreSQL 上并行校验的进程数（默认：链较长时每个 CPU 一个）",
         )
         parser.add_argument(
             "--anchor",
             action="append",
             default=[],
             metavar="SEQ:DIGEST",
-            help="also require event SEQ to have DIGEST (a head kept outside the platform)",
+            help="另要求第 SEQ 号事件的摘要为 DIGEST（在平台之外保存的链头）",
         )
         parser.add_argument(
             "--checkpoints",
             action="append",
             default=[],
             metavar="FILE|URL",
-            help="signed checkpoints to check against (repeatable; default: the platform's checkpoint file)",
+            help="据以核对的签名检查点文件或网址（可多次指定；默认：平台自己的检查点文件）",
         )
         parser.add_argument(
             "--public-key",
             action="append",
             default=[],
             metavar="HEX",
-            help="a trusted SM2 public key (x||y, 128 hex characters); default: the published key file",
+            help="信任的 SM2 公钥（x||y，128位十六进制）；默认：平台发布的公钥文件",
         )
-        parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-        parser.add_argument("--quiet", action="store_true", help="print nothing when the chain holds")
+        parser.add_argument(
+            "--json", action="store_true", help="输出一个 JSON 对象（供程序读取，问题描述为英文）"
+        )
+        parser.add_argument("--quiet", action="store_true", help="审计链完整时不输出任何内容")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["from_seq"] < 1:
-            raise CommandError("--from-seq must be 1 or more", returncode=2)
+            raise CommandError("--from-seq 须为 1 或更大的整数", returncode=2)
         anchors = [_anchor(a) for a in options["anchor"]]
         checkpoints = _load_checkpoints(options["checkpoints"])
         if "audit_auditevent" not in connection.introspection.table_names():
             raise CommandError(
-                "this database has no audit tables (audit_auditevent): run manage.py migrate first",
-                returncode=2,
+                "此数据库中没有审计表（audit_auditevent），请先运行 manage.py migrate", returncode=2
             )
         report = verify_chain(from_seq=options["from_seq"], workers=options["workers"])
         problem = str(report.first_break) if report.first_break else _anchor_problem(anchors, report)
@@ -87,10 +90,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(_as_dict(report, problem)))
         elif problem:
-            self.stderr.write(f"AUDIT CHAIN BROKEN at {problem}")
+            self.stderr.write(f"审计链断裂：{problem_zh(problem)}")
             self.stderr.write(_summary(report))
         elif not options["quiet"]:
-            self.stdout.write(f"audit chain OK: {_summary(report)}")
+            self.stdout.write(f"审计链完整：{_summary(report)}")
         if problem:
             raise SystemExit(1)
 
@@ -103,7 +106,7 @@ def _load_checkpoints(sources: list[str]) -> list[Checkpoint]:
         try:
             found.extend(anchoring.load_source(source))
         except (OSError, ValueError, CheckpointError) as exc:
-            raise CommandError(f"cannot read checkpoints from {source}: {exc}", returncode=2) from exc
+            raise CommandError(f"无法读取检查点 {source}：{exc}", returncode=2) from exc
     return found
 
 
@@ -121,10 +124,9 @@ def _anchor_problem(anchors: list[tuple[int, str]], report: ChainReport) -> str:
 
 def _summary(report: ChainReport) -> str:
     return (
-        f"checked {report.checked} events (seq {report.from_seq}..{report.last_seq}) "
-        f"in {report.seconds:.2f} s, "
-        f"{report.rate:,.0f} events/s, {report.workers} process(es); "
-        f"head seq {report.head_seq} digest {report.head_digest}"
+        f"已校验 {report.checked} 个事件（第 {report.from_seq} 至 {report.last_seq} 号），"
+        f"用时 {report.seconds:.2f} 秒，每秒 {report.rate:,.0f} 个事件，{report.workers} 个进程；"
+        f"链头第 {report.head_seq} 号，摘要 {report.head_digest}"
     )
 
 

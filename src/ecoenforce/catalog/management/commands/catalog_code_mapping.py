@@ -16,10 +16,10 @@ def doc_path() -> Path:
 
 
 class Command(BaseCommand):
-    help = "Generate docs/code-mapping.md from starter_catalog.yaml and code_catalog.yaml."
+    help = "由平台随附清单与法典版清单生成新旧事项编码对照表（docs/code-mapping.md）。"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--check", action="store_true", help="fail if the committed file differs")
+        parser.add_argument("--check", action="store_true", help="只检查：对照表与清单数据不一致时报错")
         parser.add_argument("--output", type=Path, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -29,10 +29,13 @@ def _staff(unit: Unit, role: str, exclude: tuple[User, ...] = ()) -> User:
 
 
 class Command(BaseCommand):
-    help = "Load data/code_catalog.yaml: the top unit's catalog under the Code (from 2026-08-15)."
+    help = (
+        "载入按《生态环境法典》编制的执法事项清单（自2026年8月15日起施行），"
+        "经审核、批准、发布流程发布为最高一级单位的清单版本。"
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--unit", type=int, help="unit id (default: the top unit)")
+        parser.add_argument("--unit", type=int, help="单位编号（默认：最高一级单位）")
         parser.add_argument("--filing-authority", default="同级人民政府司法行政部门")
         parser.add_argument("--filing-number", default="演示备案-法典版清单")
         parser.add_argument("--filing-date", type=date.fromisoformat, default=None)

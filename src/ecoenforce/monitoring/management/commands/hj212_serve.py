@@ -16,17 +16,21 @@ logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Receive HJ 212 packets from data loggers over TCP"
+    help = "接收数采仪按 HJ 212 协议经 TCP 上报的数据"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="0.0.0.0")  # noqa: S104
         parser.add_argument("--port", type=int, default=9000)
-        parser.add_argument("--health-port", type=int, default=None, help="HTTP /health and /metrics")
+        parser.add_argument(
+            "--health-port", type=int, default=None, help="健康检查与运行指标（HTTP /health、/metrics）的端口"
+        )
         parser.add_argument("--max-connections", type=int, default=10_000)
         parser.add_argument("--idle-timeout", type=float, default=120.0)
-        parser.add_argument("--no-first-connection", action="store_true", help="do not send §6.7 requests")
-        parser.add_argument("--bus", default="", help="nats://host:port — publish to JetStream instead")
-        parser.add_argument("--stream", default="HJ212", help="JetStream stream name (bus mode)")
+        parser.add_argument(
+            "--no-first-connection", action="store_true", help="首次连接时不发送 HJ 212 §6.7 规定的请求"
+        )
+        parser.add_argument("--bus", default="", help="nats://主机:端口——改为发布到 NATS JetStream")
+        parser.add_argument("--stream", default="HJ212", help="JetStream 流名称（总线模式）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         config = ServerConfig(
@@ -53,7 +57,8 @@ class Command(BaseCommand):
         server = IngestServer(config, sink, metrics)
 
         async def ready(port: int) -> None:
-            self.stdout.write(f"READY {port}", ending="\n")
+            # "READY <port>" first: supervisors and tests read the port from it; the rest is for people
+            self.stdout.write(f"READY {port} HJ 212 接收服务已启动，端口 {port}", ending="\n")
             self.stdout.flush()
 
         await serve_forever(server, ready)

@@ -24,26 +24,26 @@ from ecoenforce.monitoring.simulate import generate
 
 
 class Command(BaseCommand):
-    help = "Simulate HJ 212 data loggers over TCP (daily patterns, labelled faults)"
+    help = "模拟数采仪经 TCP 按 HJ 212 协议上报数据（含日变化规律和标注的故障）"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=9000)
-        parser.add_argument("--points", type=int, default=50, help="how many registered points send")
-        parser.add_argument("--days", type=int, default=3, help="days of hourly data, ending now")
+        parser.add_argument("--points", type=int, default=50, help="参与上报的已登记监测点数量")
+        parser.add_argument("--days", type=int, default=3, help="上报截至当前的多少天小时数据")
         parser.add_argument("--fault-share", type=float, default=0.3)
-        parser.add_argument("--bad-share", type=float, default=0.01, help="share of broken packets")
+        parser.add_argument("--bad-share", type=float, default=0.01, help="故意损坏的报文比例")
         parser.add_argument("--seed", type=int, default=212)
-        parser.add_argument("--labels", default="", help="write the injected faults to this JSON file")
+        parser.add_argument("--labels", default="", help="把注入的故障写入该 JSON 文件")
         parser.add_argument(
-            "--demo", action="store_true", help="register demo points, run an own server, screen"
+            "--demo", action="store_true", help="登记演示数采仪、自带接收服务并运行筛查规则"
         )
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["demo"]:
             from ecoenforce.monitoring.demo import register_demo_devices
 
-            self.stdout.write(f"registered {register_demo_devices()} demo loggers")
+            self.stdout.write(f"已登记演示数采仪 {register_demo_devices()} 台")
         devices = list(DeviceModel.objects.select_related("point__outlet").order_by("id")[: o["points"]])
         if not devices:
             self.stderr.write("没有已登记的数采仪（先登记设备，或使用 --demo）")
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             ]
         result = aio.run(self._send(o, per_logger))
         self.stdout.write(
-            f"sent {result.sent} packets ({result.bad_sent} broken on purpose), {result.acked} acknowledged"
+            f"已发送 {result.sent} 条报文（其中故意损坏 {result.bad_sent} 条），收到应答 {result.acked} 条"
         )
         if o["labels"]:
             with open(o["labels"], "w", encoding="utf-8") as fh:
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         if o["demo"]:
             from ecoenforce.monitoring.screening import screen_recent
 
-            self.stdout.write(f"rules: {screen_recent(now=timezone.now())} findings")
+            self.stdout.write(f"筛查规则发现异常 {screen_recent(now=timezone.now())} 处")
 
     async def _send(self, o: dict[str, Any], per_logger: list[Any]) -> Any:
         if not o["demo"]:

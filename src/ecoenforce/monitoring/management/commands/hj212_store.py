@@ -16,19 +16,19 @@ from ecoenforce.monitoring.ingest import Store
 
 
 class Command(BaseCommand):
-    help = "Store HJ 212 frames from NATS JetStream (explicit ack after commit)"
+    help = "从 NATS JetStream 读取 HJ 212 报文并入库（提交后再确认）"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bus", default="nats://127.0.0.1:4222")
         parser.add_argument("--stream", default="HJ212")
         parser.add_argument("--batch", type=int, default=500)
-        parser.add_argument("--idle-exit", type=float, default=None, help="exit after this many idle seconds")
+        parser.add_argument("--idle-exit", type=float, default=None, help="空闲超过该秒数后退出")
 
     def handle(self, *args: Any, **o: Any) -> None:
         store = Store()
         store.devices.load()
         n = aio.run(self._main(store, o))
-        self.stdout.write(f"stored {n} frames")
+        self.stdout.write(f"已入库 {n} 条报文")
 
     async def _main(self, store: Store, o: dict[str, Any]) -> int:
         stop = asyncio.Event()

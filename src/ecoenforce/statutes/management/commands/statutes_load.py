@@ -12,7 +12,7 @@ from ecoenforce.statutes.services import statutes_load
 
 
 class Command(BaseCommand):
-    help = "Load the statute library (法规库) from statutes/data/laws.yaml."
+    help = "载入法规库（法律、法规、规章及其条文）；重复运行只更新有变化的版本。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
