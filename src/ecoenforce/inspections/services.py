@@ -179,6 +179,7 @@ def _plan_fields(plan: DrawPlan, pool: Any) -> dict[str, Any]:
         entities=pool.entities,
         officers=pool.officers,
         recusals=pool.recusals,
+        due=pool.due,
     )
 
 
@@ -200,7 +201,7 @@ def draw_plan_commit(*, plan: DrawPlan, by: User) -> DrawPlan:
                 message = str(exc)
         if not message:
             plan.plan, plan.commitment = committed, draw.commitment_of(committed)
-            plan.pool = {"entities": pool.entities, "officers": pool.officers, "recusals": pool.recusals}
+            plan.pool = pool.as_json()
             plan.status, plan.committed_at = DrawStatus.COMMITTED, timezone.now()
             plan.save()
             audit_record(
@@ -213,6 +214,7 @@ def draw_plan_commit(*, plan: DrawPlan, by: User) -> DrawPlan:
                     "pool_counts": committed["pool_counts"],
                     "officers": len(pool.officers),
                     "positive_excluded": pool.positive_excluded,
+                    "due": len(pool.due),
                 },
             )
             return plan
@@ -241,9 +243,11 @@ def draw_run(*, plan: DrawPlan, seed_values: Sequence[str], by: User) -> DrawPla
         plan = _locked(plan)
         message, code = _run_refusal(plan)
         if not message:
-            pool = build_pool(plan.unit, timezone.localdate())
+            # the pool as of the commitment day: certificates valid and entities due on that day (§2)
+            pool = build_pool(plan.unit, timezone.localdate(plan.committed_at or timezone.now()))
+            due = pool.due if draw.plan_algorithm(plan.plan or {}) != draw.ALGORITHM_V1 else []
             try:
-                document = draw.run(plan.plan or {}, pool.entities, pool.officers, pool.recusals, values)
+                document = draw.run(plan.plan or {}, pool.entities, pool.officers, pool.recusals, values, due)
             except draw.DrawError as exc:
                 message, code = str(exc), exc.code
         if not message:
