@@ -3,6 +3,7 @@ submission of an inspection record — idempotent on the client's key, all-or-no
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -321,4 +322,13 @@ def record_context(inspection: Inspection) -> dict[str, Any]:
             for i in inspection.items.all()
         ],
         "findings": findings,
+        # the signatures drawn on screen, embedded as images (documents: field type "signatures")
+        "signatures": [
+            {
+                "label": "检查人" if sig.role == SignerRole.OFFICER else "当事人（现场负责人）",
+                "name": sig.name,
+                "image": base64.b64encode(bytes(sig.png)).decode("ascii"),
+            }
+            for sig in sorted(inspection.signatures.all(), key=lambda x: (x.role != SignerRole.OFFICER, x.pk))
+        ],
     }
