@@ -83,6 +83,8 @@ def test_bad_input_is_refused_and_nothing_is_stored(
     task.refresh_from_db()
     assert task.status == "assigned" and not task.evidence.exists() and not task.signatures.exists()
     assert not task.items.exclude(outcome="").exists()
+    refused = AuditEvent.objects.get(action="inspection.submit", outcome="refused")  # the event audited
+    assert message in refused.reason
 
 
 def test_problem_item_needs_a_note(task: Inspection) -> None:

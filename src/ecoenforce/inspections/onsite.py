@@ -165,7 +165,13 @@ def inspection_submit(*, inspection: Inspection, submission: Submission, by: Use
     stored inspection with created=False and writes nothing."""
     key = (submission.idempotency_key or "").strip()
     if not 16 <= len(key) <= 64 or not set(key) <= KEY_CHARS:
-        raise ValidationError("提交编号无效，请刷新页面后重试", code="bad_key")
+        refuse(
+            by=by,
+            action="inspection.submit",
+            target=inspection,
+            message="提交编号无效，请刷新页面后重试",
+            code="bad_key",
+        )
     done = Inspection.objects.filter(idempotency_key=key).first()
     if done is not None:
         if done.pk != inspection.pk:
