@@ -235,3 +235,18 @@ def test_the_drawn_signatures_are_embedded_in_the_record_docx_and_pdf(task: Insp
             pixel = Image.open(io.BytesIO(image.data)).convert("RGB").getpixel((5, 5))
             colours.add(pixel)
     assert {(255, 0, 0), (0, 0, 255), (0, 255, 0)} <= colours
+
+
+def test_a_signature_too_large_for_the_record_document_is_refused(task: Inspection) -> None:
+    """The record embeds signatures up to 256 KB: a larger one is refused before anything is stored."""
+    officers = list(task.officers.all())
+    huge = b"\x89PNG\r\n\x1a\n" + bytes(257 * 1024)
+    sub = full_submission(
+        task,
+        signatures=[("officer", o.display_name, o.pk, png()) for o in officers[:2]]
+        + [("party", "张三", None, huge)],
+    )
+    with pytest.raises(ValidationError, match="签名图片为空或过大"):
+        onsite.inspection_submit(inspection=task, submission=sub, by=officers[0])
+    task.refresh_from_db()
+    assert task.status == "assigned" and not task.signatures.exists()
