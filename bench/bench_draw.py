@@ -5,7 +5,9 @@ entities across 60 townships, 3 % of them on the positive list with weight 0.5 i
 stratum; 5,000 officers in the same townships; 20,000 declared conflicts / last-time recusals;
 township recusal on. Rules: key 25 %, general 5 %, special all; teams of 2.
 Prints one JSON line per figure: draw seconds, verify seconds (including JSON parsing), selected count.
-Environment: BENCH_DRAW_ENTITIES (default 1000000), BENCH_DRAW_OFFICERS (default 5000), BENCH_DRAW_RUNS (3).
+Wall seconds depend on the machine's load (printed); the CPU seconds of the process less so.
+Environment: BENCH_DRAW_ENTITIES (default 1000000), BENCH_DRAW_OFFICERS (default 5000), BENCH_DRAW_RUNS (3),
+BENCH_DRAW_ALGORITHM (default ecoenforce-draw/2; ecoenforce-draw/1 to compare with the first version).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ecoenforce.inspections import draw  # noqa: E402  (pure module)
 N_ENTITIES = int(os.environ.get("BENCH_DRAW_ENTITIES", "1000000"))
 N_OFFICERS = int(os.environ.get("BENCH_DRAW_OFFICERS", "5000"))
 RUNS = int(os.environ.get("BENCH_DRAW_RUNS", "3"))
+ALGORITHM = os.environ.get("BENCH_DRAW_ALGORITHM", draw.ALGORITHM)
 
 
 def make_pool(rng: random.Random) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
@@ -51,7 +54,7 @@ def main() -> None:
                "special": {"mode": "all"}},
         team_size=2, township_recusal=True, draw_time="2026-12-01T10:00:00+08:00",
         seed_source={"kind": "public", "description": "bench"},
-        entities=entities, officers=officers, recusals=recusals,
+        entities=entities, officers=officers, recusals=recusals, algorithm=ALGORITHM,
     )
     commit_s = time.perf_counter() - t0
     draw_times, verify_times, draw_cpu, verify_cpu = [], [], [], []
@@ -68,7 +71,7 @@ def main() -> None:
         assert diffs == [], diffs[:3]
     load = os.getloadavg()[0]
     common = {"entities": N_ENTITIES, "officers": N_OFFICERS, "recusals": len(recusals),
-              "selected": len(doc["result"]["selected"]), "loadavg": round(load, 2)}
+              "selected": len(doc["result"]["selected"]), "loadavg": round(load, 2), "algorithm": ALGORITHM}
     for name, value in (("draw_commit_seconds", commit_s), ("draw_run_seconds", min(draw_times)),
                         ("draw_verify_seconds", min(verify_times)), ("draw_run_cpu_seconds", min(draw_cpu)),
                         ("draw_verify_cpu_seconds", min(verify_cpu))):

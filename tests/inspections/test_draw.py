@@ -27,6 +27,8 @@ RULES = {
 
 
 Rows = list[list[str]]
+# every property holds for both versions: version 1 documents must stay verifiable
+VERSIONS = pytest.mark.parametrize("algorithm", [draw.ALGORITHM_V1, draw.ALGORITHM_V2])
 
 
 def pool(n: int = 200, officers: int = 12, seed: int = 1) -> tuple[Rows, Rows, Rows]:
@@ -55,6 +57,7 @@ def plan_for(ents: Any, offs: Any, recs: Any, **over: Any) -> dict[str, Any]:
         entities=ents,
         officers=offs,
         recusals=recs,
+        algorithm=draw.ALGORITHM,
     )
     fields.update(over)
     return draw.make_plan(**fields)
@@ -69,31 +72,35 @@ def test_sm3_and_hmac_match_the_standard_and_cryptography() -> None:
         assert draw.HmacSM3(key).digest(b"m") == std_hmac.digest(key, b"m", "sm3")
 
 
-def test_same_plan_and_seed_give_the_same_result_in_any_row_order() -> None:
+@VERSIONS
+def test_same_plan_and_seed_give_the_same_result_in_any_row_order(algorithm: str) -> None:
     ents, offs, recs = pool()
-    plan = plan_for(ents, offs, recs)
+    plan = plan_for(ents, offs, recs, algorithm=algorithm)
     first = draw.run(plan, ents, offs, recs, ["3391.27"])
     shuffled = [list(reversed(ents)), list(reversed(offs)), list(reversed(recs))]
     random.Random(7).shuffle(shuffled[0])
-    assert plan_for(*shuffled)["pool_digest"] == plan["pool_digest"]
+    assert plan_for(*shuffled, algorithm=algorithm)["pool_digest"] == plan["pool_digest"]
     again = draw.run(plan, *shuffled, ["3391.27"])
     assert again["result"] == first["result"]
     assert again["result_digest"] == first["result_digest"]
     assert draw.verify(json.dumps(first, ensure_ascii=False)) == []
+    assert first["algorithm"] == algorithm
 
 
-def test_counts_follow_the_rules() -> None:
+@VERSIONS
+def test_counts_follow_the_rules(algorithm: str) -> None:
     ents, offs, recs = pool()
-    doc = draw.run(plan_for(ents, offs, recs), ents, offs, recs, ["1"])
+    doc = draw.run(plan_for(ents, offs, recs, algorithm=algorithm), ents, offs, recs, ["1"])
     counts = doc["result"]["counts"]
     assert counts["key"]["selected"] == math.ceil(counts["key"]["pool"] * 0.25)
     assert counts["general"]["selected"] == math.ceil(counts["general"]["pool"] * 0.1)
     assert counts["special"]["selected"] == counts["special"]["pool"]  # special: always all
 
 
-def test_changing_one_pool_member_or_the_seed_fails_verification() -> None:
+@VERSIONS
+def test_changing_one_pool_member_or_the_seed_fails_verification(algorithm: str) -> None:
     ents, offs, recs = pool()
-    doc = draw.run(plan_for(ents, offs, recs), ents, offs, recs, ["3391.27"])
+    doc = draw.run(plan_for(ents, offs, recs, algorithm=algorithm), ents, offs, recs, ["3391.27"])
     tampered = copy.deepcopy(doc)
     row = tampered["pool"]["entities"][5]
     row[1] = "special" if row[1] != "special" else "key"
@@ -164,27 +171,31 @@ def _critical_chi2(df: int, z: float) -> float:
     return df * (1 - h + z * math.sqrt(h)) ** 3
 
 
-def test_fairness_selection_frequencies_match_the_ratio() -> None:
+@VERSIONS
+def test_fairness_selection_frequencies_match_the_ratio(algorithm: str) -> None:
     """Over 600 seeds each of 120 entities is drawn with probability k/n; chi-square at α = 0.001."""
     n, k, seeds = 120, 12, 600
     ents = [[f"E{i:04d}", "general", "1", ""] for i in range(n)]
     rules = {"general": draw.Rule("count", str(k))}
     hits: Counter[str] = Counter()
     for s in range(seeds):
-        for eid in draw.select(draw.sm3(f"seed-{s}".encode()), ents, rules)["general"]:
+        for eid in draw.select_version(algorithm, draw.sm3(f"seed-{s}".encode()), ents, rules)["general"]:
             hits[eid] += 1
     expected = seeds * k / n
     chi2 = sum((hits[e[0]] - expected) ** 2 / expected for e in ents)
     assert chi2 < _critical_chi2(n - 1, 3.0902), chi2  # z(0.999) = 3.0902
 
 
-def test_reduced_weight_entities_are_drawn_less_often() -> None:
+@VERSIONS
+def test_reduced_weight_entities_are_drawn_less_often(algorithm: str) -> None:
     n, k, seeds = 60, 6, 500
     ents = [[f"E{i:04d}", "general", "0.5" if i % 2 else "1", ""] for i in range(n)]
     hits: Counter[str] = Counter()
     for s in range(seeds):
         hits.update(
-            draw.select(draw.sm3(f"w-{s}".encode()), ents, {"general": draw.Rule("count", str(k))})["general"]
+            draw.select_version(
+                algorithm, draw.sm3(f"w-{s}".encode()), ents, {"general": draw.Rule("count", str(k))}
+            )["general"]
         )
     full = sum(hits[e[0]] for e in ents if e[2] == "1")
     half = sum(hits[e[0]] for e in ents if e[2] == "0.5")
@@ -205,7 +216,8 @@ def test_recusal_is_never_violated(n: int, n_officers: int, data: st.DataObject)
     recs = data.draw(st.lists(pairs, max_size=30))
     recs = [list(r) for r in recs]
     team = data.draw(st.integers(2, 3))
-    plan = plan_for(ents, offs, recs, rules={"general": {"mode": "all"}}, team_size=team)
+    algorithm = data.draw(st.sampled_from(draw.ALGORITHMS))
+    plan = plan_for(ents, offs, recs, rules={"general": {"mode": "all"}}, team_size=team, algorithm=algorithm)
     try:
         doc = draw.run(plan, ents, offs, recs, [str(data.draw(st.integers(0, 10**6)))])
     except draw.DrawError as exc:
@@ -224,3 +236,51 @@ def test_recusal_is_never_violated(n: int, n_officers: int, data: st.DataObject)
     if not recs and not any(e[3] for e in ents):  # no recusal at all: loads differ by at most one
         all_loads = [loads[o[0]] for o in offs]
         assert max(all_loads) - min(all_loads) <= 1
+
+
+def test_due_entities_are_always_selected_and_count_against_the_stratum() -> None:
+    """Minimum frequency (version 2): over many seeds the due entities are in every result."""
+    ents, offs, recs = pool(300, officers=20)
+    general = [e[0] for e in ents if e[1] == "general"]
+    due = [*general[:3], next(e[0] for e in ents if e[1] == "key")]
+    plan = plan_for(ents, offs, recs, due=due)
+    assert plan["due_count"] == 4 and plan["algorithm"] == draw.ALGORITHM_V2
+    sizes = set()
+    for s in range(30):
+        doc = draw.run(plan, ents, offs, recs, [f"seed-{s}"], due)
+        chosen = {row[0] for row in doc["result"]["selected"]}
+        assert set(due) <= chosen
+        sizes.add(doc["result"]["counts"]["general"]["selected"])
+    n_general = sum(1 for e in ents if e[1] == "general")
+    assert sizes == {math.ceil(n_general * 0.1)}  # due ones are part of the ratio, not on top
+    assert draw.verify(doc) == []
+    forged = copy.deepcopy(doc)
+    forged["pool"]["due"] = due[1:]
+    assert any("抽查对象库摘要不符" in d for d in draw.verify(forged))
+    with pytest.raises(draw.DrawError, match="发生了变化"):
+        draw.run(plan, ents, offs, recs, ["x"], due[1:])  # a changed due list is a changed pool
+
+
+def test_due_must_be_in_the_pool_and_needs_version_2() -> None:
+    ents, offs, recs = pool()
+    with pytest.raises(draw.DrawError) as exc:
+        plan_for(ents, offs, recs, due=["NOTINPOOL"])
+    assert exc.value.code == "due_not_in_pool"
+    with pytest.raises(draw.DrawError) as exc:
+        plan_for(ents, offs, recs, due=[ents[0][0]], algorithm=draw.ALGORITHM_V1)
+    assert exc.value.code == "due_needs_v2"
+
+
+def test_the_version_is_the_one_the_plan_committed() -> None:
+    """Nobody can run a plan under the other version and publish whichever result suits them."""
+    ents, offs, recs = pool()
+    doc = draw.run(plan_for(ents, offs, recs), ents, offs, recs, ["1"])
+    relabelled = copy.deepcopy(doc)
+    relabelled["algorithm"] = draw.ALGORITHM_V1
+    assert draw.verify(relabelled) == ["文件声明的算法版本与计划中承诺的算法版本不一致"]
+    v1 = draw.run(plan_for(ents, offs, recs, algorithm=draw.ALGORITHM_V1), ents, offs, recs, ["1"])
+    assert "algorithm" not in v1["plan"] and "due" not in v1["pool"]
+    assert v1["result"]["selected"] != doc["result"]["selected"]
+    unknown = copy.deepcopy(doc)
+    unknown["algorithm"] = "ecoenforce-draw/9"
+    assert draw.verify(unknown)[0].startswith("不支持的格式或算法版本")

@@ -159,3 +159,50 @@ def test_result_publication_deadline_in_working_days(published_plan: Any, leader
     # drawn 2026-09-30; 10-01..10-07 National Day holiday; working days 10-08, 10-09, 10-10 (a Saturday
     # made a working day), 10-12..16, 10-19..23, 10-26..30, 11-02, 11-03: the 20th is 2026-11-03
     assert services.result_publish_due(plan) == date(2026, 11, 3)
+
+
+def test_minimum_frequency_entities_are_always_drawn(
+    world: Any, officers: Any, make_entity: Any, leader: Any
+) -> None:
+    """Key entities not inspected for a year (data/supervision_defaults.yaml minimum_frequency) are due:
+    always in the draw, whatever the seed; an entity inspected within the year is not."""
+    from ecoenforce.entities.models import Entity
+    from ecoenforce.inspections.models_work import InspectionStatus
+    from ecoenforce.inspections.pool import build_pool
+
+    keys = [make_entity(supervision_class="key") for _ in range(8)]
+    for _ in range(4):
+        make_entity(supervision_class="general")
+    long_ago = timezone.now() - timedelta(days=400)
+    stale, fresh = keys[0], keys[1]
+    Entity.objects.filter(pk__in=[stale.pk, fresh.pk]).update(created_at=long_ago)
+    Inspection.objects.create(
+        unit=world.units["county_a"],
+        entity=fresh,
+        kind="random",
+        status=InspectionStatus.SUBMITTED,
+        inspected_at=timezone.now() - timedelta(days=100),
+    )
+    pool = build_pool(world.units["county_a"], timezone.localdate())
+    assert pool.due == [stale.uscc]  # new entities: their year runs from their entry in the directory
+    drawn_stale = 0
+    for seed in range(3):
+        plan = services.draw_plan_create(
+            unit=world.units["county_a"],
+            title=f"最低频次{seed}",
+            period="2026Q4",
+            draw_time=timezone.now() + timedelta(hours=1),
+            seed_kind="public",
+            seed_description="2026年12月1日上证综合指数收盘点位",
+            by=leader,
+        )
+        plan = services.draw_plan_publish(plan=services.draw_plan_commit(plan=plan, by=leader), by=leader)
+        assert plan.plan["due_count"] == 1 and plan.pool["due"] == [stale.uscc]
+        with after_draw_time(plan):
+            plan = services.draw_run(plan=plan, seed_values=[f"{seed}"], by=leader)
+        selected = [row for row in plan.document["result"]["selected"] if row[1] == "key"]
+        assert len(selected) == 2  # ⌈8 × 25%⌉: the due one counts against the ratio
+        drawn_stale += stale.uscc in {row[0] for row in selected}
+        assert draw.verify(plan.document) == []
+        Inspection.objects.filter(draw_plan=plan).delete()  # keep the recusal pool unchanged
+    assert drawn_stale == 3

@@ -83,6 +83,8 @@ def test_bad_input_is_refused_and_nothing_is_stored(
     task.refresh_from_db()
     assert task.status == "assigned" and not task.evidence.exists() and not task.signatures.exists()
     assert not task.items.exclude(outcome="").exists()
+    refused = AuditEvent.objects.get(action="inspection.submit", outcome="refused")  # the event audited
+    assert message in refused.reason
 
 
 def test_problem_item_needs_a_note(task: Inspection) -> None:
@@ -193,3 +195,58 @@ def test_problem_opens_a_lead_and_the_record_is_issued_as_a_document(task: Inspe
     # a replay changes nothing: one lead, one document
     onsite.inspection_submit(inspection=task, submission=submission, by=task.officers.first())
     assert Lead.objects.count() == 1 and IssuedDocument.objects.count() == 1
+
+
+def test_the_drawn_signatures_are_embedded_in_the_record_docx_and_pdf(task: Inspection) -> None:
+    """Both officers' and the party's signatures, drawn on screen, appear as images in the issued
+    现场检查（勘察）笔录 — the DOCX carries the very PNGs, the PDF shows their colours."""
+    import io
+
+    from docx import Document
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from ecoenforce.documents.models import IssuedDocument
+    from tests.inspections.helpers import png
+
+    officers = list(task.officers.all())
+    drawn = {"red": png("red"), "blue": png("blue"), "lime": png("lime")}
+    submission = full_submission(
+        task,
+        signatures=[
+            ("officer", officers[0].display_name, officers[0].pk, drawn["red"]),
+            ("officer", officers[1].display_name, officers[1].pk, drawn["blue"]),
+            ("party", "张三", None, drawn["lime"]),
+        ],
+    )
+    onsite.inspection_submit(inspection=task, submission=submission, by=officers[0])
+    document = IssuedDocument.objects.get(subject_type="inspections.inspection", subject_id=str(task.pk))
+    with document.docx.open("rb") as f:
+        docx = Document(io.BytesIO(f.read()))
+    blobs = {rel.target_part.blob for rel in docx.part.rels.values() if "image" in rel.reltype}
+    assert set(drawn.values()) <= blobs
+    text = "\n".join(c.text for t in docx.tables for row in t.rows for c in row.cells)
+    assert officers[0].display_name in text and "张三" in text and "当事人" in text
+    with document.pdf.open("rb") as f:
+        pdf = PdfReader(io.BytesIO(f.read()))
+    colours = set()
+    for page in pdf.pages:
+        for image in page.images:
+            pixel = Image.open(io.BytesIO(image.data)).convert("RGB").getpixel((5, 5))
+            colours.add(pixel)
+    assert {(255, 0, 0), (0, 0, 255), (0, 255, 0)} <= colours
+
+
+def test_a_signature_too_large_for_the_record_document_is_refused(task: Inspection) -> None:
+    """The record embeds signatures up to 256 KB: a larger one is refused before anything is stored."""
+    officers = list(task.officers.all())
+    huge = b"\x89PNG\r\n\x1a\n" + bytes(257 * 1024)
+    sub = full_submission(
+        task,
+        signatures=[("officer", o.display_name, o.pk, png()) for o in officers[:2]]
+        + [("party", "张三", None, huge)],
+    )
+    with pytest.raises(ValidationError, match="签名图片为空或过大"):
+        onsite.inspection_submit(inspection=task, submission=sub, by=officers[0])
+    task.refresh_from_db()
+    assert task.status == "assigned" and not task.signatures.exists()

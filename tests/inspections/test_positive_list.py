@@ -14,7 +14,7 @@ from django.utils import timezone
 from ecoenforce.audit.models import AuditEvent
 from ecoenforce.entities.services import monitoring_point_add
 from ecoenforce.inspections import positive, services
-from ecoenforce.inspections.models import PositiveStatus
+from ecoenforce.inspections.models import PositiveListEntry, PositiveStatus
 from ecoenforce.inspections.pool import build_pool
 from ecoenforce.org.permissions import Refused
 from ecoenforce.org.roles import Role
@@ -84,8 +84,48 @@ def test_workflow_and_roles(eligible: Any, world: Any, make_entity: Any) -> None
     ]
 
 
+def _file_case(entity: Any, world: Any, catalog: Any) -> Any:
+    """Open a lead and a case against `entity` and approve the filing (批准立案), as cases does it."""
+    from ecoenforce.cases.case_services import case_open
+    from ecoenforce.cases.services import lead_open
+    from ecoenforce.cases.transitions import case_transition
+    from tests.cases.driver import ACT_DATE, BIG_ITEM
+    from tests.factories import make_user
+
+    unit, officer = world.units["county_a"], world.user("county_a", Role.OFFICER)
+    lead = lead_open(
+        unit=unit,
+        entity=entity,
+        source_kind="discovery",
+        source_ref="T-positive-1",
+        summary="检查发现超标排放",
+        facts={},
+        by=officer,
+    )
+    case = case_open(
+        lead=lead,
+        by=officer,
+        title="超标排放大气污染物案",
+        act_date=ACT_DATE,
+        item_codes=[BIG_ITEM],
+        officers=[officer, make_user("county_a_officer_pl2", unit, Role.OFFICER)],
+    )
+    return case, lambda: case_transition(
+        case=case, action="approve_filing", by=world.user("county_a", Role.TEAM_LEADER)
+    )
+
+
+@pytest.fixture
+def catalog(world: Any) -> Any:
+    from datetime import date
+
+    from ecoenforce.catalog.services import catalog_load_starter
+
+    return catalog_load_starter(unit=world.units["city"], effective_from=date(2020, 1, 1))
+
+
 def test_filing_a_case_removes_the_entity_and_the_next_draw_treats_it_accordingly(
-    eligible: Any, world: Any, officers: Any, leader: Any
+    eligible: Any, world: Any, officers: Any, leader: Any, catalog: Any
 ) -> None:
     listed(eligible, world)
     unit = world.units["county_a"]
@@ -93,15 +133,37 @@ def test_filing_a_case_removes_the_entity_and_the_next_draw_treats_it_accordingl
     assert row[2] == "0.5"  # default: reduced weight (data/supervision_defaults.yaml)
     services.settings_update(unit=unit, by=leader, positive_effect="excluded", positive_weight=Decimal("0.5"))
     assert eligible.uscc not in {e[0] for e in build_pool(unit, timezone.localdate()).entities}
-    # the cases app calls this when a case is filed against the entity
-    entry = positive.positive_list_remove(entity=eligible, trigger="case_filed", ref="固环罚立〔2026〕12号")
-    assert entry is not None and entry.status == PositiveStatus.REMOVED
-    assert "因被立案查处（固环罚立〔2026〕12号）" in entry.removal_notice
+    case, approve = _file_case(eligible, world, catalog)
+    # a case registered but not yet approved for filing leaves the entity listed
+    assert positive.current_entry(eligible).status == PositiveStatus.PUBLISHED  # type: ignore[union-attr]
+    case = approve()
+    assert case.state == "investigating"
+    entry = PositiveListEntry.objects.filter(entity=eligible).latest("id")
+    assert entry.status == PositiveStatus.REMOVED and entry.removal_trigger == "case_filed"
+    assert f"因被立案查处（{case.number or f'案件{case.pk}'}）" in entry.removal_notice
     event = AuditEvent.objects.get(action="positive_list.remove")
     assert event.actor_name == "system" and "case_filed" in event.after
     row = next(e for e in build_pool(unit, timezone.localdate()).entities if e[0] == eligible.uscc)
     assert row[2] == "1"  # back in routine draws with full weight
     assert positive.positive_list_remove(entity=eligible, trigger="case_filed") is None  # nothing to remove
+
+
+def test_a_failing_removal_rolls_the_filing_back(
+    eligible: Any, world: Any, officers: Any, catalog: Any, monkeypatch: Any
+) -> None:
+    """The hook runs inside the filing transaction: filing and removal happen together or not at all."""
+    listed(eligible, world)
+    case, approve = _file_case(eligible, world, catalog)
+
+    def broken(**_kw: Any) -> None:
+        raise RuntimeError("notice store down")
+
+    monkeypatch.setattr(positive, "positive_list_remove", broken)
+    with pytest.raises(RuntimeError):
+        approve()
+    case.refresh_from_db()
+    assert case.state == "pending_filing"
+    assert positive.current_entry(eligible).status == PositiveStatus.PUBLISHED  # type: ignore[union-attr]
 
 
 def test_permit_lapse_sweep(eligible: Any, world: Any) -> None:

@@ -155,6 +155,9 @@ def test_draw_lifecycle_through_pages(
     assert response.status_code == 302
     url = response["Location"]
     client.post(url, {"action": "commit"})
+    from ecoenforce.worker.inline import run_queued
+
+    assert run_queued() == 1  # the commitment runs in the worker
     client.post(url, {"action": "publish"})
     page = client.post(url, {"action": "run", "values": "1"}, follow=True).content.decode()
     assert "未到计划公示的抽取时间" in page
@@ -237,3 +240,51 @@ def test_settings_page_shows_sources_and_refuses_bad_values(client_for: Any, wor
     officer = client_for(world.user("county_a", Role.OFFICER))
     officer.post("/inspections/settings/", {"action": "rule", "stratum": "key", "mode": "all", "source": "x"})
     assert AuditEvent.objects.filter(action="sampling_rule.set", outcome="refused").exists()
+
+
+def test_commit_and_run_go_to_the_worker_with_progress(
+    world: Any, officers: Any, make_entity: Any, client_for: Any, leader: Any
+) -> None:
+    """A large draw runs in the background: the page hands over to a job whose progress page polls,
+    reports each step and links back to the plan; nothing is drawn twice."""
+    from django.utils import timezone
+
+    from ecoenforce.inspections.models import DrawPlan, DrawStatus
+    from ecoenforce.worker.inline import run_queued
+    from ecoenforce.worker.models import Job, JobStatus
+
+    for i in range(5):
+        make_entity(supervision_class="key" if i < 2 else "general")
+    client = client_for(leader)
+    response = client.post(
+        "/inspections/draws/",
+        {
+            "title": "后台抽查",
+            "period": "2026Q4",
+            "draw_time": (timezone.localtime() + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M"),
+            "seed_kind": "public",
+            "seed_description": "某日某指数收盘值",
+        },
+    )
+    url = response["Location"]
+    plan = DrawPlan.objects.get(title="后台抽查")
+    job_page = client.post(url, {"action": "commit"})["Location"]
+    assert job_page.startswith("/jobs/")
+    assert run_queued() == 1
+    job = Job.objects.get(kind="inspections.draw_commit")
+    assert job.status == JobStatus.DONE and job.done == job.total == 3
+    assert job.result_url.endswith(f"/{plan.pk}/") and "已承诺" in job.message
+    page = client.get(job_page).content.decode()
+    assert "已承诺" in page and job.result_url in page
+    client.post(url, {"action": "publish"})
+    with time_machine.travel(timezone.now() + timedelta(minutes=3), tick=False):
+        client.post(url, {"action": "run", "values": "3391.27"})
+        client.post(url, {"action": "run", "values": "3391.28"})  # a second click before the first ran
+        assert run_queued() == 2
+    plan.refresh_from_db()
+    assert plan.status == DrawStatus.DRAWN and plan.document["seed"]["values"] == ["3391.27"]
+    runs = list(Job.objects.filter(kind="inspections.draw_run").order_by("created_at"))
+    assert [j.status for j in runs] == [JobStatus.DONE, JobStatus.FAILED]
+    assert runs[0].done == runs[0].total == 4 and "抽取完成" in runs[0].message
+    assert "只能抽取一次" in runs[1].error
+    assert plan.inspections.count() == len(plan.document["result"]["selected"])  # nothing duplicated

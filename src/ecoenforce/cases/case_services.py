@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecoenforce.audit.services import audit_record
-from ecoenforce.cases import clocks, search
+from ecoenforce.cases import clocks, registry, search
 from ecoenforce.cases.files import check_file
 from ecoenforce.cases.models import (
     Case,
@@ -200,6 +200,8 @@ def case_open(
         clocks.carry_triage(case, locked)
         refresh_search(case)
         audit_record(actor=by, action="cases.case_open", target=case, after=case_snapshot(case))
+        if procedure == Procedure.SUMMARY:  # 简易程序: decided on the spot, no separate filing approval
+            registry.case_filed(case, by)
     return case
 
 

@@ -72,3 +72,24 @@ def register_builtin_sources() -> None:
     for kind, label in BUILTIN.items():
         if kind not in _SOURCES:
             register_lead_source(kind, label=label)
+
+
+# --- case-filed hooks -------------------------------------------------------------------------------
+# Apps that must react when a case is filed against an entity (e.g. inspections removes it from the
+# positive list: 正面清单 removal trigger "立案查处") register here, so `cases` never imports them.
+# Each hook is called as fn(case, by) inside the filing transaction: if it raises, the filing rolls back.
+
+CaseFiledHook = Callable[[object, object], None]
+_CASE_FILED_HOOKS: dict[str, CaseFiledHook] = {}
+
+
+def register_case_filed_hook(fn: CaseFiledHook) -> CaseFiledHook:
+    """Register fn(case, by), called when a case is filed (立案); idempotent per function."""
+    _CASE_FILED_HOOKS[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+def case_filed(case: object, by: object) -> None:
+    """Run every registered hook (called by cases inside the filing transaction)."""
+    for fn in list(_CASE_FILED_HOOKS.values()):
+        fn(case, by)

@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ecoenforce.audit.services import audit_record
-from ecoenforce.cases import clocks, document_door, workflow
+from ecoenforce.cases import clocks, document_door, registry, workflow
 from ecoenforce.cases.case_services import case_snapshot, has_valid_certificate
 from ecoenforce.cases.facts import facts_for
 from ecoenforce.cases.models import Case, CaseEvent
@@ -141,6 +141,8 @@ def _write(
         reason=reason,
     )
     document_door.on_step(case=case, action=spec.code, by=by, key=key)
+    if spec.code == "approve_filing":  # 批准立案: the case is filed; other apps react in this transaction
+        registry.case_filed(case, by)
 
 
 def _jsonable(value: Any) -> Any:

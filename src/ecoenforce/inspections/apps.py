@@ -15,3 +15,7 @@ class InspectionsConfig(AppConfig):
         from ecoenforce.inspections import todo
 
         todo.register()  # the home page's to-do panel (org.todo)
+        from ecoenforce.cases.registry import register_case_filed_hook
+        from ecoenforce.inspections import positive
+
+        register_case_filed_hook(positive.on_case_filed)  # filing a case removes the entity from the positive list

@@ -3,6 +3,7 @@ with its source. Read once."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,3 +30,12 @@ def criteria() -> list[dict[str, Any]]:
 def refusal_article() -> dict[str, Any]:
     """《生态环境法典》第一千二百二十九条 (refusing or obstructing an inspection), from the data file."""
     return dict(defaults()["refusal_article"])
+
+
+def minimum_frequency(day: date) -> dict[str, dict[str, Any]]:
+    """Stratum → the minimum-frequency rule in force on `day` (months, source), from the data file."""
+    return {
+        r["stratum"]: r
+        for r in defaults().get("minimum_frequency", [])
+        if date.fromisoformat(str(r["in_force_from"])) <= day
+    }

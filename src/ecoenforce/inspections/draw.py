@@ -6,9 +6,13 @@ public value fixed in advance or the values of witnesses whose digests were comm
 selection is a deterministic function of the seed and the pool, independent of any row order.
 Anyone can recompute it with `verify` (or another language, from docs/draw.md alone).
 
-Speed (1,000,000 entities): one HMAC-SM3 per entity with the key's inner and outer states computed
-once, the pool kept as plain lists (no per-entity objects), `heapq.nsmallest` per stratum, and a
-heap of officers keyed by load for the teams.
+Two algorithm versions; the committed plan names its version (so nobody can pick the version after
+seeing the seed) and `verify` accepts both:
+- `ecoenforce-draw/1`: one HMAC-SM3 per entity (kept to verify documents published with it);
+- `ecoenforce-draw/2` (new plans): one SM4-CTR keystream over the pool sorted by id
+  (draw_select2.py), plus the minimum-frequency rule: entities whose minimum period has lapsed
+  ("due") are always selected. Speed for 1,000,000 entities: the pool is sorted once, its digest
+  built from joined lines in C, validation by byte translation, no per-entity Python objects.
 """
 
 from __future__ import annotations
@@ -26,8 +30,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 
+from ecoenforce.inspections import draw_select2
+
 FORMAT = "ecoenforce-draw"
-ALGORITHM = "ecoenforce-draw/1"
+ALGORITHM_V1 = "ecoenforce-draw/1"
+ALGORITHM_V2 = "ecoenforce-draw/2"
+ALGORITHM = ALGORITHM_V2  # what new plans use
+ALGORITHMS = (ALGORITHM_V1, ALGORITHM_V2)
+SM4_TAG = b"ecoenforce-draw-sm4-v2\n"
 POOL_TAG = b"ecoenforce-draw-pool-v1\n"
 SEED_TAG = b"ecoenforce-draw-seed-v1\n"
 WITNESS_TAG = b"ecoenforce-draw-witness-v1\n"
@@ -140,15 +150,29 @@ def _check(pattern: re.Pattern[str], value: object, what: str) -> str:
     return value
 
 
-def _all_match(pattern: re.Pattern[str], values: list[str], what: str) -> None:
-    """One regex pass over all values joined by newlines (C speed); on failure name the first bad one."""
+_ID_ALPHABET = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._:-"
+
+
+def _all_ids(values: list[str], what: str) -> None:
+    """Every value matches ID_RE, checked at C speed (byte translation, lengths); else name the bad one."""
     try:
-        blob = "\n".join(values) + "\n"
+        blob = "".join(values)
+        ok = blob.isascii() and not blob.encode().translate(None, _ID_ALPHABET)
+        ok = ok and (not values or (min(map(len, values)) >= 1 and max(map(len, values)) <= 64))
     except TypeError:
-        blob = ""
-    if (blob or not values) and re.fullmatch(f"(?:{pattern.pattern}\n)*", blob or ""):
-        return
-    for value in values:
+        ok = False
+    if not ok:
+        for value in values:
+            _check(ID_RE, value, what)
+
+
+def _all_match(pattern: re.Pattern[str], values: list[str], what: str) -> None:
+    """Columns with few distinct values (strata, townships): check each distinct value once."""
+    try:
+        distinct: Iterable[object] = set(values)
+    except TypeError:  # unhashable (malformed JSON): check them all
+        distinct = values
+    for value in distinct:
         _check(pattern, value, what)
 
 
@@ -158,32 +182,66 @@ def validate_pool(entities: Entities, officers: Officers, recusals: Recusals) ->
         raise DrawError("抽查对象记录应为[编号, 类别, 权重, 乡镇代码]", "bad_entity_row")
     if set(map(len, officers)) - {2} or set(map(len, recusals)) - {2}:
         raise DrawError("执法人员或回避记录格式不正确", "bad_row")
-    ids = [e[0] for e in entities]
-    _all_match(ID_RE, ids, "监管对象编号")
-    _all_match(STRATUM_RE, [e[1] for e in entities], "监管类别")
-    _all_match(TOWNSHIP_RE, [e[3] for e in entities], "乡镇代码")
-    for weight in {e[2] for e in entities}:
+    ids = list(map(itemgetter(0), entities))
+    _all_ids(ids, "监管对象编号")
+    _all_match(STRATUM_RE, list(map(itemgetter(1), entities)), "监管类别")
+    _all_match(TOWNSHIP_RE, list(map(itemgetter(3), entities)), "乡镇代码")
+    for weight in set(map(itemgetter(2), entities)):
         if not 0 < Fraction(_check(WEIGHT_RE, weight, "抽取权重")) <= 1:
             raise DrawError(f"抽取权重应大于0且不大于1：{weight}", "bad_weight")
     if len(set(ids)) != len(ids):
         raise DrawError("抽查对象库中有重复的监管对象", "duplicate_entity")
     officer_ids = [o[0] for o in officers]
-    _all_match(ID_RE, officer_ids, "执法人员编号")
+    _all_ids(officer_ids, "执法人员编号")
     _all_match(TOWNSHIP_RE, [o[1] for o in officers], "乡镇代码")
     if len(set(officer_ids)) != len(officer_ids):
         raise DrawError("执法人员库中有重复的执法人员", "duplicate_officer")
-    _all_match(ID_RE, [r[0] for r in recusals] + [r[1] for r in recusals], "回避记录中的编号")
+    _all_ids([r[0] for r in recusals] + [r[1] for r in recusals], "回避记录中的编号")
 
 
-def pool_digest(entities: Entities, officers: Officers, recusals: Recusals) -> str:
+def validate_due(due: Sequence[str], entities: Entities) -> None:
+    """Due ids (minimum frequency) are entities of the pool, each once."""
+    _all_ids(list(due), "应检对象编号")
+    if len(set(due)) != len(due):
+        raise DrawError("应检对象名单中有重复的监管对象", "duplicate_due")
+    unknown = set(due) - {e[0] for e in entities}
+    if unknown:
+        raise DrawError(f"应检对象不在抽查对象库中：{sorted(unknown)[0]}", "due_not_in_pool")
+
+
+def by_id(rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
+    return sorted(rows, key=itemgetter(0))
+
+
+def _lines(tag: str, rows: Sequence[Sequence[str]]) -> bytes:
+    """tag ‖ fields joined by spaces ‖ "\n" per row, an empty last field written "-" — built in C.
+
+    Fields never contain spaces (validated alphabets), so " \n" only ever ends an empty last field."""
+    if not rows:
+        return b""
+    text = tag + ("\n" + tag).join(map(" ".join, rows)) + "\n"
+    return text.replace(" \n", " -\n").encode()
+
+
+def pool_digest(
+    entities: Entities,
+    officers: Officers,
+    recusals: Recusals,
+    due: Sequence[str] = (),
+    *,
+    presorted: bool = False,
+) -> str:
     """SM3 over the pool's lines sorted by id (docs/draw.md §2): any row order gives the same digest.
 
-    Ids are ASCII and a space follows them, so sorting the lines sorts by id."""
-    parts = [POOL_TAG.decode()]
-    parts += sorted([f"E {e[0]} {e[1]} {e[2]} {e[3] or '-'}\n" for e in entities])
-    parts += sorted([f"O {o[0]} {o[1] or '-'}\n" for o in officers])
-    parts += sorted({f"R {r[0]} {r[1]}\n" for r in recusals})
-    return sm3_hex("".join(parts).encode())
+    Ids are unique, ASCII and followed by a space, so sorting rows by id sorts their lines; a pool
+    with duplicate ids has other lines than the committed one, whatever their order."""
+    h = _new_sm3()
+    h.update(POOL_TAG)
+    h.update(_lines("E ", entities if presorted else by_id(entities)))
+    h.update(_lines("O ", officers if presorted else by_id(officers)))
+    h.update(_lines("R ", sorted({(r[0], r[1]) for r in recusals})))
+    h.update(_lines("D ", sorted({(d,) for d in due})))  # version 2: due entities (none → as version 1)
+    return bytes(h.digest()).hex()
 
 
 def pool_counts(entities: Entities) -> dict[str, int]:
@@ -258,8 +316,17 @@ def make_plan(
     entities: Entities,
     officers: Officers,
     recusals: Recusals,
+    due: Sequence[str] = (),
+    algorithm: str = ALGORITHM,
 ) -> dict[str, Any]:
-    """The plan as committed: everything the result depends on except the seed values."""
+    """The plan as committed: everything the result depends on except the seed values.
+
+    Version 2 plans name their algorithm and count the due entities; version 1 plans (kept for
+    tests and re-publication) have exactly the members version 1 specified, and no due entities."""
+    if algorithm not in ALGORITHMS:
+        raise DrawError("不支持的抽取算法版本", "bad_algorithm")
+    if algorithm == ALGORITHM_V1 and due:
+        raise DrawError("第1版算法不支持最低检查频次", "due_needs_v2")
     parse_rules(rules)
     if not entities:
         raise DrawError("抽查对象库为空，不能制定抽查计划", "empty_pool")
@@ -267,7 +334,8 @@ def make_plan(
         raise DrawError("每个检查组至少应有2名持有效执法证的执法人员", "team_too_small")
     _check_seed_source(seed_source)
     validate_pool(entities, officers, recusals)
-    return {
+    validate_due(due, entities)
+    plan = {
         "id": plan_id,
         "unit": unit,
         "period": period,
@@ -277,10 +345,17 @@ def make_plan(
         "township_recusal": bool(township_recusal),
         "draw_time": draw_time,
         "seed_source": seed_source,
-        "pool_digest": pool_digest(entities, officers, recusals),
+        "pool_digest": pool_digest(entities, officers, recusals, due),
         "pool_counts": pool_counts(entities),
         "officer_count": len(officers),
     }
+    if algorithm != ALGORITHM_V1:
+        plan |= {"algorithm": algorithm, "due_count": len(due)}
+    return plan
+
+
+def plan_algorithm(plan: dict[str, Any]) -> str:
+    return str(plan.get("algorithm", ALGORITHM_V1))
 
 
 def _check_seed_source(source: object) -> None:
@@ -378,31 +453,35 @@ def assign(
 ) -> dict[str, list[str]]:
     """Teams per entity: the least-loaded eligible officers, ties by their seeded rank (§5)."""
     hmac = HmacSM3(key)
-    township = {o[0]: o[1] for o in officers}
-    heap = [(0, hmac.digest(b"O " + o[0].encode()), o[0]) for o in officers]
+    # heap items (load, rank, id, township): the township rides along so the loop needs no lookups
+    heap = [(0, hmac.digest(b"O " + o[0].encode()), o[0], o[1]) for o in officers]
     heapq.heapify(heap)
+    pop, push = heapq.heappop, heapq.heappush
     barred: dict[str, set[str]] = {}
     for officer, entity in recusals:
         barred.setdefault(entity, set()).add(officer)
+    nobody: frozenset[str] = frozenset()
     teams: dict[str, list[str]] = {}
     for entity, entity_township in selected:
-        no = barred.get(entity, ())
-        team: list[tuple[int, bytes, str]] = []
-        passed: list[tuple[int, bytes, str]] = []
+        no = barred.get(entity, nobody)
+        town = entity_township if township_recusal else ""
+        team: list[tuple[int, bytes, str, str]] = []
+        passed: list[tuple[int, bytes, str, str]] = []
         while heap and len(team) < team_size:
-            item = heapq.heappop(heap)
-            oid = item[2]
-            same_town = township_recusal and entity_township and township[oid] == entity_township
-            (passed if oid in no or same_town else team).append(item)
+            item = pop(heap)
+            if item[2] in no or (town and item[3] == town):
+                passed.append(item)
+            else:
+                team.append(item)
         for item in passed:
-            heapq.heappush(heap, item)
+            push(heap, item)
         if len(team) < team_size:
             raise DrawError(
                 f"监管对象 {entity} 回避后可派的执法人员不足{team_size}名，不能完成抽取", "few_officers"
             )
-        for load, rank, oid in team:
-            heapq.heappush(heap, (load + 1, rank, oid))
-        teams[entity] = sorted(oid for _, _, oid in team)
+        for load, rank, oid, otown in team:
+            push(heap, (load + 1, rank, oid, otown))
+        teams[entity] = sorted([item[2] for item in team])
     return teams
 
 
@@ -412,38 +491,84 @@ def run(
     officers: Officers,
     recusals: Recusals,
     seed_values: Sequence[str],
+    due: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The published document: plan, commitment, pool, seed, result and their digests (§6)."""
     check_seed_values(plan, seed_values)
-    digest = pool_digest(entities, officers, recusals)
+    algorithm = plan_algorithm(plan)
+    entities, officers = by_id(entities), by_id(officers)  # sorted once: digest, positions, document
+    digest = pool_digest(entities, officers, recusals, due, presorted=True)
     if digest != plan["pool_digest"]:
         raise DrawError("抽查对象库或执法人员库在计划承诺后发生了变化，须重新制定计划", "stale_pool")
     commitment = commitment_of(plan)
     key = seed_key(commitment, seed_values)
-    result = compute_result(plan, key, entities, officers, recusals)
+    result = compute_result(plan, key, entities, officers, recusals, due)
+    pool: dict[str, Any] = {
+        "entities": list(map(list, entities)),  # copies: never share caller rows
+        "officers": list(map(list, officers)),
+        "recusals": [list(r) for r in sorted({(r[0], r[1]) for r in recusals})],
+    }
+    if algorithm != ALGORITHM_V1:
+        pool["due"] = sorted(due)
     return {
         "format": FORMAT,
-        "algorithm": ALGORITHM,
+        "algorithm": algorithm,
         "plan": plan,
         "commitment": commitment,
-        "pool": {
-            "entities": sorted(map(list, entities), key=itemgetter(0)),  # copies: never share caller rows
-            "officers": sorted(map(list, officers), key=itemgetter(0)),
-            "recusals": [list(r) for r in sorted({(r[0], r[1]) for r in recusals})],
-        },
+        "pool": pool,
         "seed": {"values": list(seed_values), "key": key.hex()},
         "result": result,
         "result_digest": sm3_hex(canonical_json(result)),
     }
 
 
+def sm4_key(key: bytes) -> bytes:
+    """Version 2: the SM4 key, the first 16 bytes of SM3(tag ‖ seed key)."""
+    return sm3(SM4_TAG + key)[:16]
+
+
+def select_v2(
+    key: bytes, entities: Entities, rules: dict[str, Rule], due: Sequence[str] = ()
+) -> dict[str, list[str]]:
+    """Version 2 selection as ids per stratum (§4b); `entities` in any order."""
+    ents = by_id(entities)
+    position = {e[0]: i for i, e in enumerate(ents)} if due else {}
+    values = draw_select2.keystream(sm4_key(key), len(ents))
+    chosen = draw_select2.select(values, ents, rules, frozenset(position[d] for d in due))
+    return {s: [ents[i][0] for i in ps] for s, ps in chosen.items()}
+
+
+def select_version(
+    algorithm: str, key: bytes, entities: Entities, rules: dict[str, Rule], due: Sequence[str] = ()
+) -> dict[str, list[str]]:
+    if algorithm == ALGORITHM_V1:
+        return select(key, entities, rules)
+    return select_v2(key, entities, rules, due)
+
+
 def compute_result(
-    plan: dict[str, Any], key: bytes, entities: Entities, officers: Officers, recusals: Recusals
+    plan: dict[str, Any],
+    key: bytes,
+    entities: Entities,
+    officers: Officers,
+    recusals: Recusals,
+    due: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """The result (§4–§5) of either version; version 2 expects `entities` sorted by id."""
     rules = parse_rules(plan["rules"])
-    chosen = select(key, entities, rules)
-    township = {e[0]: e[3] for e in entities} if plan["township_recusal"] else {}
-    order = sorted((eid, stratum) for stratum, ids in chosen.items() for eid in ids)
+    if plan_algorithm(plan) == ALGORITHM_V1:
+        chosen = select(key, entities, rules)
+        sizes = {s: len(ids) for s, ids in chosen.items()}
+        township = {e[0]: e[3] for e in entities} if plan["township_recusal"] else {}
+        order = sorted((eid, stratum) for stratum, ids in chosen.items() for eid in ids)
+    else:
+        position = {e[0]: i for i, e in enumerate(entities)} if due else {}
+        values = draw_select2.keystream(sm4_key(key), len(entities))
+        picked = draw_select2.select(values, entities, rules, frozenset(position[d] for d in due))
+        rows = sorted((entities[i][0], s, entities[i][3]) for s, ps in picked.items() for i in ps)
+        sizes = {s: len(ps) for s, ps in picked.items()}
+        township = {eid: town for eid, _, town in rows} if plan["township_recusal"] else {}
+        order = [(eid, s) for eid, s, _ in rows]
     teams = assign(
         key,
         [(eid, township.get(eid, "")) for eid, _ in order],
@@ -455,8 +580,7 @@ def compute_result(
     return {
         "selected": [[eid, stratum, teams[eid]] for eid, stratum in order],
         "counts": {
-            s: {"pool": plan["pool_counts"].get(s, 0), "selected": len(ids)}
-            for s, ids in sorted(chosen.items())
+            s: {"pool": plan["pool_counts"].get(s, 0), "selected": n} for s, n in sorted(sizes.items())
         },
     }
 
@@ -480,8 +604,10 @@ def verify(published: object) -> list[str]:
     ]
     if missing:
         return [f"缺少字段：{', '.join(missing)}"]
-    if published["format"] != FORMAT or published["algorithm"] != ALGORITHM:
+    if published["format"] != FORMAT or published["algorithm"] not in ALGORITHMS:
         return [f"不支持的格式或算法版本：{published['format']} / {published['algorithm']}"]
+    if not isinstance(published["plan"], dict) or plan_algorithm(published["plan"]) != published["algorithm"]:
+        return ["文件声明的算法版本与计划中承诺的算法版本不一致"]
     try:
         return _differences(published)
     except DrawError as exc:
@@ -492,10 +618,12 @@ def verify(published: object) -> list[str]:
 
 def _differences(doc: dict[str, Any]) -> list[str]:
     plan, pool = doc["plan"], doc["pool"]
-    entities, officers, recusals = pool["entities"], pool["officers"], pool["recusals"]
+    entities, officers, recusals = by_id(pool["entities"]), by_id(pool["officers"]), pool["recusals"]
+    due = pool.get("due", []) if plan_algorithm(plan) != ALGORITHM_V1 else []
     validate_pool(entities, officers, recusals)
+    validate_due(due, entities)
     diffs: list[str] = []
-    digest = pool_digest(entities, officers, recusals)
+    digest = pool_digest(entities, officers, recusals, due, presorted=True)
     if digest != plan["pool_digest"]:
         diffs.append(f"抽查对象库摘要不符：计划中为 {plan['pool_digest']}，按所附名录计算为 {digest}")
     commitment = commitment_of(plan)
@@ -508,7 +636,7 @@ def _differences(doc: dict[str, Any]) -> list[str]:
         diffs.append(f"随机种子不符：文件中为 {doc['seed']['key']}，计算为 {key.hex()}")
     if diffs:
         return diffs
-    expected = compute_result(plan, key, entities, officers, recusals)
+    expected = compute_result(plan, key, entities, officers, recusals, due)
     diffs += _result_differences(doc["result"], expected)
     result_digest = sm3_hex(canonical_json(doc["result"]))
     if result_digest != doc["result_digest"]:

@@ -105,8 +105,11 @@ def check_photo(
 
 
 def check_signature(data: bytes) -> str:
-    """A signature drawn on screen: a PNG no larger than 1 MB; returns its SM3."""
-    if not data or len(data) > 1024 * 1024:
+    """A signature drawn on screen: a PNG no larger than 256 KB; returns its SM3.
+
+    256 KB is what the documents app embeds in the record (documents/kinds.py MAX_SIGNATURE): a
+    larger one accepted here would make the 现场检查笔录 fail after the record was stored."""
+    if not data or len(data) > 256 * 1024:
         raise ValidationError("签名图片为空或过大", code="bad_signature")
     try:
         with Image.open(io.BytesIO(data)) as image:

@@ -3,6 +3,7 @@ submission of an inspection record — idempotent on the client's key, all-or-no
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -164,7 +165,13 @@ def inspection_submit(*, inspection: Inspection, submission: Submission, by: Use
     stored inspection with created=False and writes nothing."""
     key = (submission.idempotency_key or "").strip()
     if not 16 <= len(key) <= 64 or not set(key) <= KEY_CHARS:
-        raise ValidationError("提交编号无效，请刷新页面后重试", code="bad_key")
+        refuse(
+            by=by,
+            action="inspection.submit",
+            target=inspection,
+            message="提交编号无效，请刷新页面后重试",
+            code="bad_key",
+        )
     done = Inspection.objects.filter(idempotency_key=key).first()
     if done is not None:
         if done.pk != inspection.pk:
@@ -321,4 +328,13 @@ def record_context(inspection: Inspection) -> dict[str, Any]:
             for i in inspection.items.all()
         ],
         "findings": findings,
+        # the signatures drawn on screen, embedded as images (documents: field type "signatures")
+        "signatures": [
+            {
+                "label": "检查人" if sig.role == SignerRole.OFFICER else "当事人（现场负责人）",
+                "name": sig.name,
+                "image": base64.b64encode(bytes(sig.png)).decode("ascii"),
+            }
+            for sig in sorted(inspection.signatures.all(), key=lambda x: (x.role != SignerRole.OFFICER, x.pk))
+        ],
     }

@@ -4,11 +4,16 @@ directory (officers with a certificate valid today), plus recusals — as rows f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
 
 from ecoenforce.entities.models import Entity, EntityStatus
 from ecoenforce.inspections import draw
+from ecoenforce.inspections.defaults import minimum_frequency
 from ecoenforce.inspections.models import (
     PositiveEffect,
     PositiveListEntry,
@@ -38,6 +43,15 @@ class Pool:
     officer_users: dict[str, int] = field(default_factory=dict)  # officer code → user id
     entity_ids: dict[str, int] = field(default_factory=dict)  # uscc → entity id
     positive_excluded: int = 0
+    due: list[str] = field(default_factory=list)  # usccs overdue under the minimum frequency
+
+    def as_json(self) -> dict[str, list[Any]]:
+        return {
+            "entities": self.entities,
+            "officers": self.officers,
+            "recusals": self.recusals,
+            "due": self.due,
+        }
 
 
 def unit_settings(unit: Unit) -> SupervisionSettings:
@@ -86,9 +100,14 @@ def build_pool(unit: Unit, day: date) -> Pool:
     rows = (
         Entity.objects.filter(owner_unit__path__startswith=unit.path)
         .exclude(status=EntityStatus.CLOSED)
-        .values_list("id", "uscc", "supervision_class", "division_code")
+        .values_list("id", "uscc", "supervision_class", "division_code", "created_at")
     )
-    for pk, uscc, stratum, division in rows:
+    overdue = _overdue_since(day)
+    last = _last_inspected(unit) if overdue else {}
+    for pk, uscc, stratum, division, created in rows:
+        since = overdue.get(stratum)
+        if since is not None and pk not in positive and (last.get(pk) or created) < since:
+            pool.due.append(uscc)
         w = "1"
         if pk in positive:
             if conf.positive_effect == PositiveEffect.EXCLUDED:
@@ -111,6 +130,36 @@ def build_pool(unit: Unit, day: date) -> Pool:
     pairs |= _last_time(uscc_of, user_code)
     pool.recusals = sorted([list(p) for p in pairs])
     return pool
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the last day of that month when it is shorter)."""
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(y, m + 1, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _overdue_since(day: date) -> dict[str, datetime]:
+    """Stratum → the moment before which the last inspection makes an entity due (minimum frequency)."""
+    tz = timezone.get_current_timezone()
+    return {
+        stratum: datetime.combine(months_before(day, int(rule["months"])), datetime.min.time(), tz)
+        for stratum, rule in minimum_frequency(day).items()
+    }
+
+
+def _last_inspected(unit: Unit) -> dict[int, datetime]:
+    """Entity id → its latest completed inspection (the minimum-frequency clock)."""
+    done = Inspection.objects.filter(
+        entity__owner_unit__path__startswith=unit.path,
+        status__in=[InspectionStatus.SUBMITTED, InspectionStatus.PUBLISHED],
+        inspected_at__isnull=False,
+    )
+    return dict(done.values("entity_id").annotate(last=Max("inspected_at")).values_list("entity_id", "last"))
 
 
 def _last_time(uscc_of: dict[int, str], user_code: dict[int, str]) -> set[tuple[str, str]]:

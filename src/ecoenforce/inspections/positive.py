@@ -255,3 +255,15 @@ def positive_list_sweep(*, day: date | None = None) -> list[PositiveListEntry]:
             if done:
                 removed.append(done)
     return removed
+
+
+def on_case_filed(case: Any, by: Any) -> None:
+    """cases' filing hook (registered in apps.ready): a case filed against a listed entity removes it.
+
+    Removal trigger "被立案查处" (source: removal_triggers in data/supervision_defaults.yaml); the
+    platform removes it (by=None) so the filing officer needs no positive-list permission."""
+    entity = getattr(case, "entity", None)
+    if entity is None:
+        return
+    ref = getattr(case, "number", "") or f"案件{case.pk}"
+    positive_list_remove(entity=entity, trigger=RemovalTrigger.CASE_FILED, ref=ref)

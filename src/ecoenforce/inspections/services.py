@@ -7,7 +7,7 @@ a ValidationError with the Chinese message; nothing of the refused write remains
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -179,44 +179,68 @@ def _plan_fields(plan: DrawPlan, pool: Any) -> dict[str, Any]:
         entities=pool.entities,
         officers=pool.officers,
         recusals=pool.recusals,
+        due=pool.due,
     )
 
 
-def draw_plan_commit(*, plan: DrawPlan, by: User) -> DrawPlan:
-    """Fix the rules, the pool (its digest), the draw time and the seed source: the commitment."""
+Progress = Callable[[int, int, str], None]  # (done, total, Chinese message) — see inspections/tasks.py
+
+
+def _quiet(_done: int, _total: int, _message: str) -> None:
+    return None
+
+
+def draw_plan_commit(*, plan: DrawPlan, by: User, progress: Progress = _quiet) -> DrawPlan:
+    """Fix the rules, the pool (its digest), the draw time and the seed source: the commitment.
+
+    The pool is read and digested before the row lock (a province's pool takes seconds), so the
+    progress reported meanwhile is visible; the status is checked again under the lock."""
     authorize(by, "inspections.draw", plan, action="draw_plan.commit")
-    with transaction.atomic():
-        plan = _locked(plan)
-        if plan.status != DrawStatus.DRAFT:
-            message = "该抽查计划已承诺，不能再次承诺或修改"
-        elif plan.draw_time <= timezone.now():
-            message = "抽取时间已过，须重新确定抽取时间后再承诺"
-        else:
-            message = ""
-            pool = build_pool(plan.unit, timezone.localdate())
-            try:
-                committed = draw.make_plan(**_plan_fields(plan, pool))
-            except draw.DrawError as exc:
-                message = str(exc)
-        if not message:
-            plan.plan, plan.commitment = committed, draw.commitment_of(committed)
-            plan.pool = {"entities": pool.entities, "officers": pool.officers, "recusals": pool.recusals}
-            plan.status, plan.committed_at = DrawStatus.COMMITTED, timezone.now()
-            plan.save()
-            audit_record(
-                actor=by,
-                action="draw_plan.commit",
-                target=plan,
-                after={
-                    "commitment": plan.commitment,
-                    "pool_digest": committed["pool_digest"],
-                    "pool_counts": committed["pool_counts"],
-                    "officers": len(pool.officers),
-                    "positive_excluded": pool.positive_excluded,
-                },
-            )
-            return plan
+    plan = DrawPlan.objects.select_related("unit").get(pk=plan.pk)
+    message = _commit_refusal(plan)
+    if not message:
+        progress(1, 3, "正在读取抽查对象库和执法人员库…")
+        pool = build_pool(plan.unit, timezone.localdate())
+        progress(
+            2, 3, f"正在计算对象库摘要（{len(pool.entities)}个监管对象、{len(pool.officers)}名执法人员）…"
+        )
+        try:
+            committed = draw.make_plan(**_plan_fields(plan, pool))
+        except draw.DrawError as exc:
+            message = str(exc)
+    if not message:
+        progress(3, 3, "正在保存承诺…")
+        with transaction.atomic():
+            plan = _locked(plan)
+            message = _commit_refusal(plan)
+            if not message:
+                plan.plan, plan.commitment = committed, draw.commitment_of(committed)
+                plan.pool = pool.as_json()
+                plan.status, plan.committed_at = DrawStatus.COMMITTED, timezone.now()
+                plan.save()
+                audit_record(
+                    actor=by,
+                    action="draw_plan.commit",
+                    target=plan,
+                    after={
+                        "commitment": plan.commitment,
+                        "pool_digest": committed["pool_digest"],
+                        "pool_counts": committed["pool_counts"],
+                        "officers": len(pool.officers),
+                        "positive_excluded": pool.positive_excluded,
+                        "due": len(pool.due),
+                    },
+                )
+                return plan
     refuse(by=by, action="draw_plan.commit", target=plan, message=message)
+
+
+def _commit_refusal(plan: DrawPlan) -> str:
+    if plan.status != DrawStatus.DRAFT:
+        return "该抽查计划已承诺，不能再次承诺或修改"
+    if plan.draw_time <= timezone.now():
+        return "抽取时间已过，须重新确定抽取时间后再承诺"
+    return ""
 
 
 def draw_plan_publish(*, plan: DrawPlan, by: User) -> DrawPlan:
@@ -233,36 +257,63 @@ def draw_plan_publish(*, plan: DrawPlan, by: User) -> DrawPlan:
     refuse(by=by, action="draw_plan.publish", target=plan, message="只有已承诺、尚未公示的计划可以公示")
 
 
-def draw_run(*, plan: DrawPlan, seed_values: Sequence[str], by: User) -> DrawPlan:
-    """Run a published plan exactly once; creates one inspection task per selected entity."""
+def draw_run(
+    *, plan: DrawPlan, seed_values: Sequence[str], by: User, progress: Progress = _quiet
+) -> DrawPlan:
+    """Run a published plan exactly once; creates one inspection task per selected entity.
+
+    The pool is read and the draw computed before the row lock (pure and deterministic: a second,
+    concurrent run computes the same and is refused under the lock), reporting progress."""
     authorize(by, "inspections.draw", plan, action="draw.run")
     values = [str(v).strip() for v in seed_values]
-    with transaction.atomic():
-        plan = _locked(plan)
-        message, code = _run_refusal(plan)
-        if not message:
-            pool = build_pool(plan.unit, timezone.localdate())
-            try:
-                document = draw.run(plan.plan or {}, pool.entities, pool.officers, pool.recusals, values)
-            except draw.DrawError as exc:
-                message, code = str(exc), exc.code
-        if not message:
-            _create_tasks(plan, document, pool)
-            plan.document, plan.result_digest = document, document["result_digest"]
-            plan.status, plan.drawn_at = DrawStatus.DRAWN, timezone.now()
-            plan.save()
-            audit_record(
-                actor=by,
-                action="draw.run",
-                target=plan,
-                after={
-                    "seed_values": values,
-                    "result_digest": plan.result_digest,
-                    "counts": document["result"]["counts"],
-                },
-            )
-            return plan
+    plan = DrawPlan.objects.select_related("unit").get(pk=plan.pk)
+    message, code = _run_refusal(plan)
+    if not message:
+        progress(1, 4, "正在读取抽查对象库和执法人员库…")
+        # the pool as of the commitment day: certificates valid and entities due on that day (§2)
+        pool = build_pool(plan.unit, timezone.localdate(plan.committed_at or timezone.now()))
+        due = pool.due if draw.plan_algorithm(plan.plan or {}) != draw.ALGORITHM_V1 else []
+        progress(2, 4, f"正在抽取（{len(pool.entities)}个监管对象、{len(pool.officers)}名执法人员）…")
+        try:
+            document = draw.run(plan.plan or {}, pool.entities, pool.officers, pool.recusals, values, due)
+        except draw.DrawError as exc:
+            message, code = str(exc), exc.code
+    if not message:
+        progress(3, 4, f"正在生成检查任务（{len(document['result']['selected'])}项）…")
+        with transaction.atomic():
+            plan = _locked(plan)
+            message, code = _run_refusal(plan)
+            if not message:
+                _create_tasks(plan, document, pool)
+                plan.document, plan.result_digest = document, document["result_digest"]
+                plan.status, plan.drawn_at = DrawStatus.DRAWN, timezone.now()
+                plan.save()
+                audit_record(
+                    actor=by,
+                    action="draw.run",
+                    target=plan,
+                    after={
+                        "seed_values": values,
+                        "result_digest": plan.result_digest,
+                        "counts": document["result"]["counts"],
+                    },
+                )
+                return plan
     refuse(by=by, action="draw.run", target=plan, message=message, code=code)
+
+
+def refused_at_once(plan: DrawPlan, action: str, seed_values: Sequence[str] = ()) -> bool:
+    """Whether `action` ("commit" or "run") would be refused before any heavy work (status, time,
+    seed values) — the page then calls the service directly instead of starting a background job."""
+    if action == "commit":
+        return bool(_commit_refusal(plan))
+    if _run_refusal(plan)[0]:
+        return True
+    try:
+        draw.check_seed_values(plan.plan or {}, [str(v).strip() for v in seed_values])
+    except (draw.DrawError, KeyError, TypeError):
+        return True
+    return False
 
 
 def _run_refusal(plan: DrawPlan) -> tuple[str, str]:

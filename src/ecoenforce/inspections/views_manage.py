@@ -86,6 +86,23 @@ def draw_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _in_background(
+    request: HttpRequest, plan: Any, action: str, values: list[str] | None = None
+) -> HttpResponse:
+    """Commit or run a draw in the worker; the job page shows its progress and links back."""
+    from ecoenforce.inspections.tasks import draw_commit_task, draw_run_task
+    from ecoenforce.worker.jobs import job_start, job_url
+
+    user = _user(request)
+    if action == "commit":
+        job = job_start(kind="inspections.draw_commit", title=f"承诺抽查计划：{plan.title}", by=user, total=3)
+        draw_commit_task.enqueue(str(job.pk), plan.pk, user.pk)
+    else:
+        job = job_start(kind="inspections.draw_run", title=f"抽取：{plan.title}", by=user, total=4)
+        draw_run_task.enqueue(str(job.pk), plan.pk, values or [], user.pk)
+    return redirect(job_url(job))
+
+
 @login_required
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     authorize(request.user, "inspections.view", action="draw_plan.view")
@@ -103,11 +120,16 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "commit":
+                if not services.refused_at_once(plan, "commit"):
+                    return _in_background(request, plan, "commit")
                 services.draw_plan_commit(plan=plan, by=_user(request))
             elif action == "publish":
                 services.draw_plan_publish(plan=plan, by=_user(request))
             elif action == "run" and seed_form.is_valid():
-                services.draw_run(plan=plan, seed_values=seed_form.value_list(), by=_user(request))
+                values = seed_form.value_list()
+                if not services.refused_at_once(plan, "run", values):
+                    return _in_background(request, plan, "run", values)
+                services.draw_run(plan=plan, seed_values=values, by=_user(request))
             elif action == "publish_result":
                 services.draw_result_publish(plan=plan, by=_user(request))
             return redirect("inspections:draw", pk=plan.pk)
