@@ -17,10 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ecoenforce.cases import clocks, document_door, excel, execution, paths, selectors, workflow
+from ecoenforce.cases import clocks, criminal, document_door, excel, execution, paths, selectors, workflow
 from ecoenforce.cases.case_services import evidence_add
 from ecoenforce.cases.measures import publicity_publish
 from ecoenforce.cases.models import EvidenceKind, PaymentKind, ProposalKind
+from ecoenforce.cases.steps import presiding_choices
 from ecoenforce.cases.transitions import actor_roles, case_transition
 from ecoenforce.org.permissions import authorize
 
@@ -93,6 +94,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "payment_kinds": PaymentKind.choices,
         "publicity": getattr(case, "publicity", None) if hasattr(case, "publicity") else None,
         "findings": case.review_findings,
+        "can_act": request.user.has_perm("cases.act", case),
+        "has_criminal_referral": criminal.referred(case) if case.criminal_flags else False,
     }
     return render(request, "cases/detail.html", ctx)
 
@@ -111,6 +114,7 @@ def _step_context(case: Any, spec: workflow.Action, data: Any, errors: list[str]
         "suspend_grounds": workflow.SUSPEND_GROUNDS,
         "terminate_grounds": workflow.TERMINATE_GROUNDS,
         "officers": case.officers.select_related("officer"),
+        "presiding_choices": presiding_choices(case) if spec.code == "schedule_hearing" else [],
     }
 
 
