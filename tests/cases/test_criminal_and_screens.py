@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.test import Client
 
 from ecoenforce.audit.models import AuditEvent
@@ -131,7 +130,13 @@ def test_code_items_that_say_refer_to_police_stay_a_hard_requirement(drive):
 
 
 def _seize_form(**extra):
-    form = {"op": "seize", "kind": "seal", "basis": "", "item_name_0": "废气处理设备", "item_quantity_0": "1套"}
+    form = {
+        "op": "seize",
+        "kind": "seal",
+        "basis": "",
+        "item_name_0": "废气处理设备",
+        "item_quantity_0": "1套",
+    }
     form.update(extra)
     return form
 
@@ -173,10 +178,20 @@ def test_referral_screen_materials_receipt_and_feedback(drive):
     head = _client(drive.head)
     r = head.post(url, {"op": "refer", "kind": "detention", "police": "", "materials": ""})
     assert r.status_code == 422 and "移送材料" in r.content.decode()
-    form = {"op": "refer", "kind": "detention", "police": "固安县公安局", "materials": "案件移送书\n现场检查笔录"}
+    form = {
+        "op": "refer",
+        "kind": "detention",
+        "police": "固安县公安局",
+        "materials": "案件移送书\n现场检查笔录",
+    }
     assert head.post(url, form).status_code == 302
     ref = Referral.objects.get(case=case)
-    fb = {"op": "feedback", "referral": ref.pk, "receipt_on": dt.date.today().isoformat(), "feedback": "已受理"}
+    fb = {
+        "op": "feedback",
+        "referral": ref.pk,
+        "receipt_on": dt.date.today().isoformat(),
+        "feedback": "已受理",
+    }
     assert _client(drive.officer).post(url, fb).status_code == 302
     ref.refresh_from_db()
     assert ref.receipt_on == dt.date.today() and ref.feedback == "已受理"
@@ -189,8 +204,14 @@ def test_payment_plan_screen_needs_the_head_and_a_schedule_that_adds_up(drive):
     url = f"/cases/{case.pk}/payment-plan/"
     d1, d2 = dt.date.today() + dt.timedelta(days=30), dt.date.today() + dt.timedelta(days=60)
     half = (fine / 2).quantize(Decimal("0.01"))
-    form = {"kind": "instalments", "reason": "经营困难", "due_0": d1.isoformat(), "amount_0": str(half),
-            "due_1": d2.isoformat(), "amount_1": str(half)}
+    form = {
+        "kind": "instalments",
+        "reason": "经营困难",
+        "due_0": d1.isoformat(),
+        "amount_0": str(half),
+        "due_1": d2.isoformat(),
+        "amount_1": str(half),
+    }
     assert _client(drive.officer).post(url, form).status_code == 403
     r = _client(drive.head).post(url, form | {"amount_1": "1"})
     assert r.status_code == 422 and "合计应等于罚款" in r.content.decode()
@@ -226,7 +247,8 @@ def test_presiding_officer_is_chosen_among_the_units_non_handlers(world, drive):
     day = (dt.date.today() + dt.timedelta(days=14)).isoformat()
     for bad in (drive.officer.pk, outsider.pk, 999999, "abc"):
         r = _client(drive.leader).post(
-            f"/cases/{case.pk}/step/schedule_hearing/", {"key": f"k{bad}", "hearing_date": day, "presiding": bad}
+            f"/cases/{case.pk}/step/schedule_hearing/",
+            {"key": f"k{bad}", "hearing_date": day, "presiding": bad},
         )
         assert r.status_code == 422 and "非本案调查人员" in r.content.decode()
     assert Hearing.objects.get(case=case).presiding is None

@@ -111,9 +111,8 @@ def evaluate(facts: dict[str, Any], act_date: dt.date | None = None) -> list[dic
         value = facts.get(c.fact)
         if value in (None, "", False):
             continue
-        if c.at_least:
-            if Decimal(str(value)) < Decimal(str(figures[c.at_least])):
-                continue
+        if c.at_least and Decimal(str(value)) < Decimal(str(figures[c.at_least])):
+            continue
         flag = {"code": c.code, "text": c.text, "source": f"{r.source}{r.article}；{r.offence}"}
         if act_date is not None and act_date < r.in_force_from:
             flag["note"] = r.earlier_note

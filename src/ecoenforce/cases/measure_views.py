@@ -81,7 +81,9 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
                     measures.measure_extend(measure=m, by=request.user, reason=request.POST.get("reason", ""))
                     messages.success(request, "查封、扣押期限已延长")
                 elif op == "release":
-                    measures.measure_release(measure=m, by=request.user, reason=request.POST.get("reason", ""))
+                    measures.measure_release(
+                        measure=m, by=request.user, reason=request.POST.get("reason", "")
+                    )
                     messages.success(request, "查封、扣押已解除")
                 else:
                     raise ValidationError({"op": "未知的操作"})
@@ -159,7 +161,11 @@ def case_payment_plan(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         try:
             execution.payment_plan_approve(
-                case=case, by=request.user, kind=kind, schedule=schedule, reason=request.POST.get("reason", "")
+                case=case,
+                by=request.user,
+                kind=kind,
+                schedule=schedule,
+                reason=request.POST.get("reason", ""),
             )
             messages.success(request, "暂缓或者分期缴纳已批准")
             return redirect("cases:detail", pk=case.pk)

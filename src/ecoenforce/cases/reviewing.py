@@ -94,8 +94,10 @@ def _check_procedure(case: Case, r: Review) -> None:
         r.hard.append("依法应当移送公安机关而无移送记录")
     if case.criminal_flags and not criminal.referred(case):
         met = "；".join(f["text"] for f in case.criminal_flags)
-        r.soft.append(f"案件事实达到涉嫌环境污染犯罪的标准（{met}），尚无移送公安机关的记录"
-                      f"（{case.criminal_flags[0]['source']}）")
+        r.soft.append(
+            f"案件事实达到涉嫌环境污染犯罪的标准（{met}），尚无移送公安机关的记录"
+            f"（{case.criminal_flags[0]['source']}）"
+        )
     if Measure.objects.filter(
         case=case, kind__in=[MeasureKind.SEAL, MeasureKind.SEIZE], released_on__isnull=True
     ).exists():

@@ -52,9 +52,11 @@ FTS_TRIGGERS = {
     "cases_case_fts_ai": "AFTER INSERT ON cases_case BEGIN "
     "INSERT INTO cases_case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
     "cases_case_fts_ad": "AFTER DELETE ON cases_case BEGIN "
-    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
     "cases_case_fts_au": "AFTER UPDATE OF search_text ON cases_case BEGIN "
-    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
     "INSERT INTO cases_case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
 }
 
