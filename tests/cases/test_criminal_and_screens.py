@@ -286,3 +286,35 @@ def test_search_follows_changes_of_the_indexed_text(drive):
         with connection.cursor() as cur:  # a real MATCH, not LIKE
             cur.execute("SELECT count(*) FROM cases_case_fts WHERE cases_case_fts MATCH '\"扬尘\"'")
             assert cur.fetchone()[0] == 1
+
+
+# ------------------------------------------------------------------ bad input: refused and audited
+
+
+def test_double_submission_through_the_page_is_refused_and_audited(drive):
+    case = drive.open()
+    c = _client(drive.leader)
+    assert c.post(f"/cases/{case.pk}/step/approve_filing/", {"key": "tab-1"}).status_code == 302
+    r = c.post(f"/cases/{case.pk}/step/approve_filing/", {"key": "tab-1"})
+    assert r.status_code in (403, 422)
+    assert Case.objects.get(pk=case.pk).events.filter(action="approve_filing").count() == 1
+    assert AuditEvent.objects.filter(action="cases.approve_filing", outcome="refused").exists()
+
+
+def test_oversized_or_disguised_evidence_is_refused_and_audited(drive, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cases.helpers import PNG
+
+    case = drive.to(drive.open(), "investigating")
+    c = _client(drive.officer)
+    settings.CASE_FILE_MAX_BYTES = len(PNG) - 1
+    big = SimpleUploadedFile("照片.png", PNG, content_type="image/png")
+    r = c.post(f"/cases/{case.pk}/evidence/", {"file": big, "kind": "photo"}, follow=True)
+    assert "超过大小上限" in r.content.decode()
+    settings.CASE_FILE_MAX_BYTES = 10 * 1024 * 1024
+    fake = SimpleUploadedFile("笔录.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    r = c.post(f"/cases/{case.pk}/evidence/", {"file": fake, "kind": "record"}, follow=True)
+    assert "内容与扩展名" in r.content.decode()
+    assert not case.evidence.exists()
+    assert AuditEvent.objects.filter(action="cases.evidence_add", outcome="refused").count() == 2

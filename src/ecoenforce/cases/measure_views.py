@@ -19,15 +19,15 @@ from django.utils import timezone
 
 from ecoenforce.cases import criminal, execution, measures, selectors
 from ecoenforce.cases.models import Measure, MeasureKind, PaymentPlan, Referral, ReferralKind
+from ecoenforce.cases.refusals import messages_of, record_refusal
 from ecoenforce.org.permissions import authorize
 
 ITEM_ROWS = 8  # rows of the seizure list on the form; empty rows are ignored
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
+def _refused(request: HttpRequest, action: str, case: Any, exc: ValidationError) -> list[str]:
+    record_refusal(by=request.user, action=action, target=case, exc=exc)
+    return messages_of(exc)
 
 
 def _date(raw: str, label: str) -> dt.date | None:
@@ -89,7 +89,9 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
                     raise ValidationError({"op": "未知的操作"})
             return redirect("cases:measures", pk=case.pk)
         except ValidationError as exc:
-            errors = _errors(exc)
+            known = op in ("seize", "approve", "extend", "release")
+            action = f"cases.measure_{op}" if known else "cases.measure"
+            errors = _refused(request, action, case, exc)
     ctx = {
         "case": case,
         "errors": errors,
@@ -134,7 +136,7 @@ def case_referral(request: HttpRequest, pk: int) -> HttpResponse:
                 raise ValidationError({"op": "未知的操作"})
             return redirect("cases:referral", pk=case.pk)
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = _refused(request, "cases.referral", case, exc)
     ctx = {
         "case": case,
         "errors": errors,
@@ -170,7 +172,7 @@ def case_payment_plan(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "暂缓或者分期缴纳已批准")
             return redirect("cases:detail", pk=case.pk)
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = _refused(request, "cases.payment_plan", case, exc)
     ctx = {
         "case": case,
         "errors": errors,
@@ -194,7 +196,7 @@ def case_criminal(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "涉嫌犯罪情形已登记")
             return redirect("cases:detail", pk=case.pk)
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = _refused(request, "cases.criminal_facts", case, exc)
     data = request.POST if write else case.criminal_facts
     rules = criminal.rules()
     fields = [{"f": f, "value": data.get(f.key, "")} for f in rules.facts]

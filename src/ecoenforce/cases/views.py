@@ -21,6 +21,7 @@ from ecoenforce.cases import clocks, criminal, document_door, excel, execution, 
 from ecoenforce.cases.case_services import evidence_add
 from ecoenforce.cases.measures import publicity_publish
 from ecoenforce.cases.models import EvidenceKind, PaymentKind, ProposalKind
+from ecoenforce.cases.refusals import record_refusal
 from ecoenforce.cases.steps import presiding_choices
 from ecoenforce.cases.transitions import actor_roles, case_transition
 from ecoenforce.org.permissions import authorize
@@ -174,6 +175,7 @@ def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "证据已上传")
     except ValidationError as exc:
+        record_refusal(by=request.user, action="cases.evidence_add", target=case, exc=exc)
         for m in _errors(exc):
             messages.error(request, m)
     return redirect("cases:detail", pk=case.pk)
@@ -201,6 +203,7 @@ def case_payment(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "缴款已登记")
     except ValidationError as exc:
+        record_refusal(by=request.user, action="cases.payment_record", target=case, exc=exc)
         for m in _errors(exc):
             messages.error(request, m)
     return redirect("cases:detail", pk=case.pk)
@@ -215,6 +218,7 @@ def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
         publicity_publish(case=case, by=request.user)
         messages.success(request, "处罚决定已在执法公示栏公开")
     except ValidationError as exc:
+        record_refusal(by=request.user, action="cases.publish", target=case, exc=exc)
         for m in _errors(exc):
             messages.error(request, m)
     return redirect("cases:detail", pk=case.pk)
