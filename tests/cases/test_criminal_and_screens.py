@@ -318,3 +318,28 @@ def test_oversized_or_disguised_evidence_is_refused_and_audited(drive, settings)
     assert "内容与扩展名" in r.content.decode()
     assert not case.evidence.exists()
     assert AuditEvent.objects.filter(action="cases.evidence_add", outcome="refused").count() == 2
+
+
+def test_closing_without_a_required_document_is_refused_by_name(drive):
+    from ecoenforce.cases.execution import payment_record
+    from ecoenforce.documents.models import IssuedDocument
+    from ecoenforce.documents.services import document_revoke
+
+    case = drive.to(drive.open("AIR-100-1"), "served")
+    payment_record(
+        case=case,
+        by=drive.officer,
+        kind="fine",
+        amount=case.decided_amount,
+        paid_on=dt.date.today(),
+        receipt_no="FK-1",
+    )
+    case = drive.step(case, "finish_execution", drive.officer)
+    receipt = IssuedDocument.objects.get(subject_id=str(case.pk), kind="service_receipt")
+    document_revoke(doc=receipt, reason="送达地址错误，重新送达", by=drive.head)
+    page = _client(drive.leader).get(f"/cases/{case.pk}/").content.decode()
+    assert "须纠正：案卷缺少文书：送达回证" in page  # shown before anyone asks to close
+    with pytest.raises(Refused) as exc:
+        drive.step(case, "close", drive.leader)
+    assert "案卷缺少文书：送达回证" in str(exc.value) and "service_receipt" not in str(exc.value)
+    assert Case.objects.get(pk=case.pk).state != "closed"

@@ -100,7 +100,12 @@ def _transition(
         facts = facts_for(locked, spec.requires, clean, today)
         verdict = workflow.check(State(locked.state), action, roles, facts)
         if not verdict.allowed:
-            raise Refused(verdict.message, action=f"cases.{action}", target=locked)
+            message = verdict.message
+            if not facts.get("instant_review_clean", True):  # say what to correct, not only "no"
+                from ecoenforce.cases.reviewing import instant_review
+
+                message += "：" + "；".join(instant_review(locked, today).hard)
+            raise Refused(message, action=f"cases.{action}", target=locked)
         _write(locked, spec, by, clean, reason, key, today, apply)
     return locked
 

@@ -22,6 +22,7 @@ from ecoenforce.cases.case_services import evidence_add
 from ecoenforce.cases.measures import publicity_publish
 from ecoenforce.cases.models import EvidenceKind, PaymentKind, ProposalKind
 from ecoenforce.cases.refusals import record_refusal
+from ecoenforce.cases.reviewing import instant_review
 from ecoenforce.cases.steps import presiding_choices
 from ecoenforce.cases.transitions import actor_roles, case_transition
 from ecoenforce.org.permissions import authorize
@@ -98,6 +99,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_act": request.user.has_perm("cases.act", case),
         "has_criminal_referral": criminal.referred(case) if case.criminal_flags else False,
     }
+    if not ctx["findings"] and any(a.code == "close" for a in ctx["actions"]):
+        ctx["findings"] = instant_review(case).as_dict()  # what closing will check, before asking
     return render(request, "cases/detail.html", ctx)
 
 
