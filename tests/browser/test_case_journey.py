@@ -113,7 +113,7 @@ def test_whole_procedure_in_the_browser(
         url,
         case,
         "送达听证通知书",
-        {"#id_hearing_date": hearing_day.isoformat(), "#id_presiding": str(legal.pk)},
+        {"#id_hearing_date": hearing_day.isoformat(), "select:#id_presiding": str(legal.pk)},
     )
 
     with _at(hearing_day):

@@ -1,4 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _ensure_fts(using: str = "default", **kwargs: Any) -> None:
+    from django.db import connections
+
+    from ecoenforce.cases.search import ensure_sqlite_fts
+
+    ensure_sqlite_fts(connections[using])
 
 
 class CasesConfig(AppConfig):
@@ -14,6 +24,10 @@ class CasesConfig(AppConfig):
         from ecoenforce.cases import enterprise_rows
 
         enterprise_rows.register()  # what the enterprise service shows the party, when installed
+
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_fts, sender=self, dispatch_uid="cases.ensure_sqlite_fts")
 
         from datetime import timedelta
 

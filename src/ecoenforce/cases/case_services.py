@@ -7,6 +7,7 @@ through `transitions.case_transition`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecoenforce.audit.services import audit_record
-from ecoenforce.cases import clocks, registry, search
+from ecoenforce.cases import clocks, criminal, registry, search
 from ecoenforce.cases.files import check_file
 from ecoenforce.cases.models import (
     Case,
@@ -34,6 +35,8 @@ from ecoenforce.catalog import selectors as catalog_selectors
 from ecoenforce.org.models import AccessGrant, Unit
 from ecoenforce.org.permissions import Refused, authorize
 from ecoenforce.org.roles import Role
+
+logger = logging.getLogger(__name__)
 
 REFERRAL_WORDS = "移送公安机关"  # 《生态环境法典》第一千一百零二条、第一千一百零八条等: "将案件移送公安机关"
 
@@ -180,6 +183,8 @@ def case_open(
         created_by=by,
         referral_mandatory=any(i.referral_mandatory for i in items),
     )
+    case.criminal_facts = _lead_criminal_facts(lead)
+    case.criminal_flags = criminal.evaluate(case.criminal_facts, act_date)
     if case.is_special and not case.special_team:
         raise ValidationError({"special_team": "专案须填写专案组"})
     case.full_clean(exclude=["lead", "number"], validate_constraints=False)
@@ -203,6 +208,18 @@ def case_open(
         if procedure == Procedure.SUMMARY:  # 简易程序: decided on the spot, no separate filing approval
             registry.case_filed(case, by)
     return case
+
+
+def _lead_criminal_facts(lead: Lead) -> dict[str, Any]:
+    """Figures a source app put under facts["criminal"] (same keys as the 涉嫌犯罪情形 form)."""
+    raw = lead.facts.get("criminal") if isinstance(lead.facts, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    try:
+        return criminal.clean_facts(raw)
+    except ValidationError:
+        logger.warning("lead %s: unusable criminal facts ignored", lead.pk)
+        return {}
 
 
 def _assign(case: Case, officers: Sequence[Any]) -> None:

@@ -53,9 +53,9 @@ def _text(value: object, limit: int) -> str:
     return str(value or "").replace("\x00", "").strip()[:limit]
 
 
-def _require_head(by: Any, what: str, case: Case) -> None:
+def _require_head(by: Any, what: str, case: Case, action: str = "cases.measure") -> None:
     if not by.has_role(Role.BUREAU_HEAD):
-        raise Refused(f"{what}须经行政机关负责人批准", action="cases.measure", target=case)
+        raise Refused(f"{what}须经行政机关负责人批准", action=action, target=case)
 
 
 def _locked_open(case: Case) -> Case:
@@ -89,7 +89,7 @@ def measure_seize(
     if kind not in SEIZURE:
         raise ValidationError({"kind": "只能是查封或扣押"})
     if not emergency:
-        _require_head(by, "查封、扣押", case)
+        _require_head(by, "查封、扣押", case, "cases.measure_seize")
     rows, today = _items(items), timezone.localdate()
     basis = _text(basis, 300) or "《行政强制法》第二十五条；环境保护部令第29号"
     with transaction.atomic():
@@ -127,7 +127,7 @@ def _lock_measure(measure: Measure) -> Measure:
 def measure_approve(*, measure: Measure, by: Any) -> Measure:
     """补办批准 of an emergency seizure: within 24 hours (环境保护部令第29号第十三条), else refused."""
     authorize(by, "cases.act", measure.case, action="cases.measure_approve")
-    _require_head(by, "查封、扣押", measure.case)
+    _require_head(by, "查封、扣押", measure.case, "cases.measure_approve")
     with transaction.atomic():
         m = _lock_measure(measure)
         if m.approved_on is not None:
@@ -143,7 +143,7 @@ def measure_approve(*, measure: Measure, by: Any) -> Measure:
 def measure_extend(*, measure: Measure, by: Any, reason: str) -> Measure:
     """Extend a seizure once, by up to 30 days, before it ends (《行政强制法》第二十五条)."""
     authorize(by, "cases.act", measure.case, action="cases.measure_extend")
-    _require_head(by, "延长查封、扣押期限", measure.case)
+    _require_head(by, "延长查封、扣押期限", measure.case, "cases.measure_extend")
     reason = _text(reason, 300)
     if not reason:
         raise ValidationError({"reason": "请填写延长理由（情况复杂）"})
@@ -191,7 +191,7 @@ def order_issue(*, case: Case, by: Any, kind: str, basis: str) -> Measure:
     if kind not in (MeasureKind.CORRECTION, MeasureKind.RESTRICT, MeasureKind.SUSPEND):
         raise ValidationError({"kind": "请选择责令改正、责令限制生产或责令停产整治"})
     if kind != MeasureKind.CORRECTION:
-        _require_head(by, "责令限制生产、停产整治", case)
+        _require_head(by, "责令限制生产、停产整治", case, "cases.order_issue")
     today = timezone.localdate()
     with transaction.atomic():
         locked = _locked_open(case)
@@ -246,7 +246,7 @@ def referral_record(
 ) -> Referral:
     """移送公安机关 with the materials; the receipt and feedback follow."""
     authorize(by, "cases.act", case, action="cases.referral")
-    _require_head(by, "移送公安机关", case)
+    _require_head(by, "移送公安机关", case, "cases.referral")
     if kind not in ReferralKind.values:
         raise ValidationError({"kind": "请选择移送类型"})
     police, materials = _text(police, 100), _text(materials, 5000)

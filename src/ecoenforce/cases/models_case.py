@@ -79,6 +79,7 @@ class Case(models.Model):
     deliberation_mandatory = models.BooleanField("应当集体讨论", default=False)
     referral_mandatory = models.BooleanField("应当移送公安机关", default=False)
     criminal_flags = models.JSONField("涉嫌犯罪提示", default=list, blank=True)
+    criminal_facts = models.JSONField("涉嫌犯罪情形", default=dict, blank=True)
     statement_done = models.BooleanField("已陈述申辩或放弃", default=False)
     hearing_waived = models.BooleanField("放弃听证", default=False)
     legal_review_passed = models.BooleanField("法制审核通过", default=False)

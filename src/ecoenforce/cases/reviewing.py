@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from ecoenforce.cases import document_door, execution
+from ecoenforce.cases import criminal, document_door, execution
 from ecoenforce.cases.models import Case, Measure, MeasureKind, Procedure, ProposalKind, Publicity, Referral
 from ecoenforce.catalog import selectors as catalog_selectors
 from ecoenforce.org.roles import Role
@@ -22,6 +22,12 @@ SOURCE = "《环境行政处罚案卷评查指南》（环办〔2012〕98号）"
 REQUIRED_DOCUMENTS = {
     "general": ("filing_approval", "advance_notice", "penalty_decision", "service_receipt"),
     "summary": ("penalty_decision",),
+}
+DOCUMENT_TITLES = {
+    "filing_approval": "立案审批表",
+    "advance_notice": "行政处罚事先告知书",
+    "penalty_decision": "行政处罚决定书",
+    "service_receipt": "送达回证",
 }
 
 
@@ -86,6 +92,12 @@ def _check_procedure(case: Case, r: Review) -> None:
         r.hard.append("没有送达记录")
     if case.referral_mandatory and not Referral.objects.filter(case=case).exists():
         r.hard.append("依法应当移送公安机关而无移送记录")
+    if case.criminal_flags and not criminal.referred(case):
+        met = "；".join(f["text"] for f in case.criminal_flags)
+        r.soft.append(
+            f"案件事实达到涉嫌环境污染犯罪的标准（{met}），尚无移送公安机关的记录"
+            f"（{case.criminal_flags[0]['source']}）"
+        )
     if Measure.objects.filter(
         case=case, kind__in=[MeasureKind.SEAL, MeasureKind.SEIZE], released_on__isnull=True
     ).exists():
@@ -119,7 +131,7 @@ def _check_documents(case: Case, r: Review) -> None:
         needed = tuple(k for k in needed if k not in ("advance_notice", "penalty_decision"))
     missing = [k for k in needed if k not in kinds]
     if missing:
-        r.hard.append(f"案卷缺少文书：{'、'.join(missing)}")
+        r.hard.append(f"案卷缺少文书：{'、'.join(DOCUMENT_TITLES.get(k, k) for k in missing)}")
 
 
 def instant_review(case: Case, today: dt.date | None = None) -> Review:

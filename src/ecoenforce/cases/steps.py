@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from ecoenforce.cases import paths, penalty_door
-from ecoenforce.cases.case_services import assign_number
+from ecoenforce.cases.case_services import assign_number, refresh_search
 from ecoenforce.cases.models import Case, Hearing, LeadStatus, ProposalKind
 from ecoenforce.org.models import User
 
@@ -72,6 +72,7 @@ def _flags(data: Mapping[str, Any], key: str, allowed: Mapping[str, str]) -> lis
 
 def apply_approve_filing(case: Case, by: Any, clean: Clean, today: dt.date) -> Clean:
     assign_number(case, today.year)
+    refresh_search(case)  # the number is searchable from now on
     case.filed_on = today
     return {"number": case.number}
 
@@ -193,18 +194,26 @@ def apply_request_hearing(case: Case, by: Any, clean: Clean, today: dt.date) -> 
     return {"requested_on": clean["requested_on"].isoformat()}
 
 
+def presiding_choices(case: Case) -> list[User]:
+    """Who may preside: an active officer of the acting unit who is not one of the case's handlers
+    (《行政处罚法》第六十四条第（四）项: 听证由行政机关指定的非本案调查人员主持)."""
+    handlers = case.officers.values_list("officer_id", flat=True)
+    return list(
+        User.objects.filter(unit_id=case.handling_unit_id or case.unit_id, is_active=True)
+        .exclude(pk__in=handlers)
+        .order_by("username")
+    )
+
+
 def prepare_schedule_hearing(case: Case, data: Mapping[str, Any], today: dt.date) -> Clean:
     hearing_date = _date(data, "hearing_date", label="听证日期")
     raw = data.get("presiding")
-    presiding = (
-        raw
-        if isinstance(raw, User)
-        else User.objects.filter(pk=str(raw or "0")).first()
-        if str(raw or "").isdigit()
-        else None
-    )
-    if presiding is None:
+    pk = raw.pk if isinstance(raw, User) else str(raw or "").strip()
+    if not pk:
         raise ValidationError({"presiding": "请选择听证主持人"})
+    presiding = next((u for u in presiding_choices(case) if str(u.pk) == str(pk)), None)
+    if presiding is None:
+        raise ValidationError({"presiding": "听证主持人应为本机关指定的非本案调查人员，请从列表中选择"})
     return {"hearing_date": hearing_date, "presiding": presiding, "place": _text(data, "place", 200)}
 
 

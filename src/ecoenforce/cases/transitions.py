@@ -24,6 +24,7 @@ from ecoenforce.cases import clocks, document_door, registry, workflow
 from ecoenforce.cases.case_services import case_snapshot, has_valid_certificate
 from ecoenforce.cases.facts import facts_for
 from ecoenforce.cases.models import Case, CaseEvent
+from ecoenforce.cases.refusals import record_refusal
 from ecoenforce.cases.steps_decision import STEPS
 from ecoenforce.cases.workflow import ACTIONS, State
 from ecoenforce.org.permissions import Refused, authorize
@@ -61,8 +62,24 @@ def case_transition(
     reason: str = "",
     idempotency_key: str | None = None,
 ) -> Case:
-    """Take step `action` on `case`; returns the case as written. Raises Refused or ValidationError."""
+    """Take step `action` on `case`; returns the case as written. Raises Refused or ValidationError
+    (that one recorded here as a refusal; a Refused is recorded by the web layer)."""
     authorize(by, "cases.act", case, action=f"cases.{action}")
+    try:
+        return _transition(case, action, by, data, reason, idempotency_key)
+    except ValidationError as exc:
+        record_refusal(by=by, action=f"cases.{action}", target=case, exc=exc)
+        raise
+
+
+def _transition(
+    case: Case,
+    action: str,
+    by: Any,
+    data: Mapping[str, Any] | None,
+    reason: str,
+    idempotency_key: str | None,
+) -> Case:
     spec = ACTIONS.get(action)
     if spec is None:
         raise ValidationError({"action": "未知的办案步骤"})
@@ -83,7 +100,12 @@ def case_transition(
         facts = facts_for(locked, spec.requires, clean, today)
         verdict = workflow.check(State(locked.state), action, roles, facts)
         if not verdict.allowed:
-            raise Refused(verdict.message, action=f"cases.{action}", target=locked)
+            message = verdict.message
+            if not facts.get("instant_review_clean", True):  # say what to correct, not only "no"
+                from ecoenforce.cases.reviewing import instant_review
+
+                message += "：" + "；".join(instant_review(locked, today).hard)
+            raise Refused(message, action=f"cases.{action}", target=locked)
         _write(locked, spec, by, clean, reason, key, today, apply)
     return locked
 

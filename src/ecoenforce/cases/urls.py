@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecoenforce.cases import lead_views, views
+from ecoenforce.cases import lead_views, measure_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.case_evidence, name="evidence"),
     path("<int:pk>/payment/", views.case_payment, name="payment"),
     path("<int:pk>/publish/", views.case_publish, name="publish"),
+    path("<int:pk>/measures/", measure_views.case_measures, name="measures"),
+    path("<int:pk>/referral/", measure_views.case_referral, name="referral"),
+    path("<int:pk>/payment-plan/", measure_views.case_payment_plan, name="payment-plan"),
+    path("<int:pk>/criminal/", measure_views.case_criminal, name="criminal"),
 ]

@@ -17,10 +17,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ecoenforce.cases import clocks, document_door, excel, execution, paths, selectors, workflow
+from ecoenforce.cases import clocks, criminal, document_door, excel, execution, paths, selectors, workflow
 from ecoenforce.cases.case_services import evidence_add
 from ecoenforce.cases.measures import publicity_publish
 from ecoenforce.cases.models import EvidenceKind, PaymentKind, ProposalKind
+from ecoenforce.cases.refusals import record_refusal
+from ecoenforce.cases.reviewing import instant_review
+from ecoenforce.cases.steps import presiding_choices
 from ecoenforce.cases.transitions import actor_roles, case_transition
 from ecoenforce.org.permissions import authorize
 
@@ -93,7 +96,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "payment_kinds": PaymentKind.choices,
         "publicity": getattr(case, "publicity", None) if hasattr(case, "publicity") else None,
         "findings": case.review_findings,
+        "can_act": request.user.has_perm("cases.act", case),
+        "has_criminal_referral": criminal.referred(case) if case.criminal_flags else False,
     }
+    if not ctx["findings"] and any(a.code == "close" for a in ctx["actions"]):
+        ctx["findings"] = instant_review(case).as_dict()  # what closing will check, before asking
     return render(request, "cases/detail.html", ctx)
 
 
@@ -111,6 +118,7 @@ def _step_context(case: Any, spec: workflow.Action, data: Any, errors: list[str]
         "suspend_grounds": workflow.SUSPEND_GROUNDS,
         "terminate_grounds": workflow.TERMINATE_GROUNDS,
         "officers": case.officers.select_related("officer"),
+        "presiding_choices": presiding_choices(case) if spec.code == "schedule_hearing" else [],
     }
 
 
@@ -170,6 +178,7 @@ def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "证据已上传")
     except ValidationError as exc:
+        record_refusal(by=request.user, action="cases.evidence_add", target=case, exc=exc)
         for m in _errors(exc):
             messages.error(request, m)
     return redirect("cases:detail", pk=case.pk)
@@ -197,6 +206,7 @@ def case_payment(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "缴款已登记")
     except ValidationError as exc:
+        record_refusal(by=request.user, action="cases.payment_record", target=case, exc=exc)
         for m in _errors(exc):
             messages.error(request, m)
     return redirect("cases:detail", pk=case.pk)
@@ -211,6 +221,7 @@ def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
         publicity_publish(case=case, by=request.user)
         messages.success(request, "处罚决定已在执法公示栏公开")
     except ValidationError as exc:
+        record_refusal(by=request.user, action="cases.publish", target=case, exc=exc)
         for m in _errors(exc):
             messages.error(request, m)
     return redirect("cases:detail", pk=case.pk)
