@@ -58,9 +58,9 @@ def compute_periodic(kind: Periodic, sanction: Sanction, fine: Decimal,
                                     "facts.daily_cycles")
         r = compute_daily_penalty(original_fine=fine * sanction.min, cycles=facts.daily_cycles)
         cap = Step("按日连续处罚的日数自责令改正之日的次日起至复查发现违法行为之日止，多次复查的累计计算；"
-                   "每日罚款数额为原处罚决定书确定的罚款数额，不另设总额上限",
+                   "每日罚款数额为原处罚决定书确定的罚款数额。所读条文未见总额上限，平台不设上限（未核实）",
                    "计罚日数与每日数额", "《环境保护主管部门实施按日连续处罚办法》（环境保护部令第28号）"
-                   "第十七条、第十九条", (("days", r.days), ("amount", r.amount)))
+                   "第十七条、第十九条", (("days", r.days), ("amount", r.amount)), unverified=True)
         return PeriodicAmount(r.days, r.amount, (*r.steps, cap), r.warnings)
     lf = facts.late_fee
     if lf is None:
