@@ -65,7 +65,8 @@ def table_case(rng: random.Random, rs: RuleSet) -> Case:
     extra = circumstances(rng)
     if rng.random() < 0.05 and table.statutory.min is not None and not table.statutory.base:
         extra["mitigation"] = Mitigation(str(rng.randint(1, 99) * 1000), "《行政处罚法》第三十二条第（一）项")
-    return code, table.statutory, PenaltyFacts(levels=levels, bases=bases, **extra)
+    medium = None if table.medium is None else table.medium.applies_to  # the row's own medium (§3.4.2: air)
+    return code, table.statutory, PenaltyFacts(levels=levels, bases=bases, medium=medium, **extra)
 
 
 def generic_case(rng: random.Random) -> Case:

@@ -188,6 +188,8 @@ def test_labels_of_levels_given_in_the_facts_file() -> None:
 
 
 def run(code: str, levels: dict[str, str], **facts: Any) -> PenaltyResult:
+    if GD.tables[code].medium is not None:  # §3.4.2: the row shipped is the air table
+        facts.setdefault("medium", GD.tables[code].medium.applies_to)
     return compute_penalty(
         item_code=code, sanction=SANCTIONS[code], rule_set=GD, facts=PenaltyFacts(levels=levels, **facts)
     )
@@ -207,7 +209,8 @@ def check_table_derivation(
     """Running Σ after the start and after each factor, the product, the clamp, the rounding."""
     weights = [s for s in result.steps if s.rule == "裁量起点" or s.rule.startswith("裁量因素")]
     assert [Decimal(s.values["total"]) for s in weights] == [Decimal(t) for t in totals]
-    expected = ["法定处罚幅度", "裁量起点"] + [f"裁量因素 {f}" for f in result_factor_ids(result)]
+    by_medium = ["按污染物类别选择裁量表"] if "按污染物类别选择裁量表" in rules(result) else []
+    expected = ["法定处罚幅度", *by_medium, "裁量起点"] + [f"裁量因素 {f}" for f in result_factor_ids(result)]
     expected += ["裁量百分比下限"] if floor else []
     expected += ["权重累加模式", "不得突破法定处罚幅度"]
     assert rules(result)[: len(expected)] == expected
@@ -911,7 +914,7 @@ def test_sanction_that_disagrees_with_the_table_is_refused() -> None:
             item_code="PERMIT-34-1",
             sanction=AIR_99,
             rule_set=GD,
-            facts=PenaltyFacts(levels=lowest("PERMIT-34-1")),
+            facts=PenaltyFacts(levels=lowest("PERMIT-34-1"), medium="air"),
         )
 
 

@@ -23,6 +23,18 @@ from ecoenforce.penalty.engine.exemption import (
 
 PATH = EXEMPTIONS_DIR / "guangdong.yaml"
 GD = load_exemption_list(PATH)
+CODE_CATALOG_PATH = Path(__file__).resolve().parents[2] / "src/ecoenforce/catalog/data/code_catalog.yaml"
+CODE_CATALOG = yaml.safe_load(CODE_CATALOG_PATH.read_text("utf-8"))
+
+
+def successors(code: str) -> tuple[str, ...]:
+    """The Code catalog items replacing `code` (its `predecessors` mapping), as the platform passes them."""
+    return tuple(i["code"] for i in CODE_CATALOG["items"]
+                 if code in (i.get("predecessors") or []) and i["code"] != code)
+
+
+def evaluate(lst: Any, code: str, f: ExemptionFacts) -> Any:
+    return evaluate_exemption(lst, code, f, successors(code))
 ACT = dt.date(2024, 5, 10)
 
 
@@ -67,7 +79,7 @@ WATER_OK = dict(
 
 
 def test_water_minor_exceedance_granted_listing_every_condition() -> None:
-    out = evaluate_exemption(GD, "WATER-83-2", facts(**WATER_OK))
+    out = evaluate(GD, "WATER-83-2", facts(**WATER_OK))
     assert out.granted and out.basis == "list" and out.entry_id == "GD-NP-WATER-EXCEEDANCE"
     assert out.unverified  # the item-code mapping of the example is inferred
     assert [(c.id, c.met) for c in out.met_conditions] == [
@@ -102,7 +114,7 @@ def test_water_minor_exceedance_granted_listing_every_condition() -> None:
     ],
 )
 def test_water_exceedance_thresholds(exceedances: tuple[Exceedance, ...], met: bool) -> None:
-    out = evaluate_exemption(GD, "WATER-83-2", facts(exceedances=exceedances))
+    out = evaluate(GD, "WATER-83-2", facts(exceedances=exceedances))
     assert cond(out, "GD-NP-WATER-EXCEEDANCE")["minor_exceedance"] is met
     assert out.granted is met
 
@@ -118,12 +130,12 @@ def test_water_exceedance_thresholds(exceedances: tuple[Exceedance, ...], met: b
     ],
 )
 def test_first_offence_within_one_year(prior: tuple[dt.date, ...], met: bool) -> None:
-    out = evaluate_exemption(GD, "WATER-83-2", facts(**{**WATER_OK, "prior_violation_dates": prior}))
+    out = evaluate(GD, "WATER-83-2", facts(**{**WATER_OK, "prior_violation_dates": prior}))
     assert cond(out, "GD-NP-WATER-EXCEEDANCE")["first_offence_1y"] is met
 
 
 def test_first_offence_lookback_from_29_february() -> None:
-    out = evaluate_exemption(
+    out = evaluate(
         GD,
         "WATER-83-2",
         facts(
@@ -134,7 +146,7 @@ def test_first_offence_lookback_from_29_february() -> None:
 
 
 def test_missing_facts_make_conditions_unmet() -> None:
-    out = evaluate_exemption(GD, "WATER-83-2", ExemptionFacts(exceedances=WATER_OK["exceedances"]))
+    out = evaluate(GD, "WATER-83-2", ExemptionFacts(exceedances=WATER_OK["exceedances"]))
     assert cond(out, "GD-NP-WATER-EXCEEDANCE") == {
         "first_offence_1y": False,
         "minor_exceedance": True,
@@ -144,13 +156,13 @@ def test_missing_facts_make_conditions_unmet() -> None:
 
 
 def test_corrected_after_the_deadline() -> None:
-    out = evaluate_exemption(GD, "WATER-83-2", facts(**WATER_OK, corrected_on=dt.date(2024, 6, 1)))
+    out = evaluate(GD, "WATER-83-2", facts(**WATER_OK, corrected_on=dt.date(2024, 6, 1)))
     assert not out.granted and cond(out, "GD-NP-WATER-EXCEEDANCE")["corrected_by_deadline"] is False
 
 
 @pytest.mark.parametrize("area", ["nature_reserve", "scenic_area", "drinking_water_source"])
 def test_excluded_areas_always_refuse(area: str) -> None:
-    out = evaluate_exemption(GD, "WATER-83-2", facts(**WATER_OK, areas=frozenset({"general", area})))
+    out = evaluate(GD, "WATER-83-2", facts(**WATER_OK, areas=frozenset({"general", area})))
     assert not out.granted
     assert all(cond(out, "GD-NP-WATER-EXCEEDANCE").values())  # every condition met — still refused
     assert [x.id for x in out.exclusions if x.met] == [f"excluded_area:{area}"]
@@ -161,15 +173,15 @@ def test_excluded_areas_always_refuse(area: str) -> None:
 
 
 def test_registration_form_first_offence_corrected() -> None:
-    ok = evaluate_exemption(GD, "EIA-31-3", facts(flags=frozenset({"corrected_in_time"})))
+    ok = evaluate(GD, "EIA-31-3", facts(flags=frozenset({"corrected_in_time"})))
     assert ok.granted and ok.entry_id == "GD-NP-EIA-REGISTRATION"
-    repeat = evaluate_exemption(
+    repeat = evaluate(
         GD,
         "EIA-31-3",
         facts(flags=frozenset({"corrected_in_time"}), prior_violation_dates=(dt.date(2019, 1, 1),)),
     )
     assert not repeat.granted
-    assert not evaluate_exemption(GD, "EIA-31-3", facts()).granted
+    assert not evaluate(GD, "EIA-31-3", facts()).granted
 
 
 def test_facility_fault() -> None:
@@ -177,40 +189,41 @@ def test_facility_fault() -> None:
         flags=frozenset({"emergency_measures_taken", "daily_mean_compliant"}),
         measures={"fault_report_hours": Decimal(24)},
     )
-    assert evaluate_exemption(GD, "AIR-99-3", good).granted
-    assert evaluate_exemption(GD, "WATER-83-3", good).granted
+    assert evaluate(GD, "AIR-99-3", good).granted
+    assert evaluate(GD, "WATER-83-3", good).granted
     late = facts(
         flags=frozenset({"emergency_measures_taken", "daily_mean_compliant"}),
         measures={"fault_report_hours": Decimal(25)},
     )
-    out = evaluate_exemption(GD, "AIR-99-3", late)
+    out = evaluate(GD, "AIR-99-3", late)
     assert not out.granted and cond(out, "GD-NP-FACILITY-FAULT")["reported_within_24h"] is False
     no_mean = facts(flags=frozenset({"emergency_measures_taken"}), measures={"fault_report_hours": "3"})
-    assert not evaluate_exemption(GD, "AIR-99-3", no_mean).granted
+    assert not evaluate(GD, "AIR-99-3", no_mean).granted
 
 
 def test_air_single_b_pollutant() -> None:
     ok = facts(exceedances=(Exceedance("so2", "B", multiple=Decimal("0.1")),))
-    out = evaluate_exemption(GD, "AIR-99-2", ok)
+    out = evaluate(GD, "AIR-99-2", ok)
     assert out.granted
     assert any(c.unverified for c in out.met_conditions)  # first-offence/deadline inferred
-    assert not evaluate_exemption(
+    assert not evaluate(
         GD, "AIR-99-2", facts(exceedances=(Exceedance("benzene", "A", multiple=Decimal("0.01")),))
     ).granted
 
 
 def test_information_and_ledger() -> None:
     ok = facts(measures={"violation_days": Decimal(20)})
-    assert evaluate_exemption(GD, "PERMIT-36-7", ok).granted
-    assert evaluate_exemption(GD, "PERMIT-37-1", ok).granted
-    assert not evaluate_exemption(GD, "PERMIT-36-7", facts(measures={"violation_days": 21})).granted
-    assert not evaluate_exemption(
-        GD, "PERMIT-36-7", facts(measures={"violation_days": 5}, categories=frozenset({"A"}))
+    assert evaluate(GD, "PERMIT-37-1", ok).granted
+    assert not evaluate(GD, "PERMIT-37-1", facts(measures={"violation_days": 21})).granted
+    assert not evaluate(
+        GD, "PERMIT-37-1", facts(measures={"violation_days": 5}, categories=frozenset({"A"}))
     ).granted
+    # 排污许可管理条例第三十六条第（七）项 is in no catalog: the list does not pretend to serve it
+    assert evaluate(GD, "PERMIT-36-7", ok).evaluations == ()
 
 
 def test_item_not_in_the_list() -> None:
-    out = evaluate_exemption(GD, "AIR-99-1", facts())
+    out = evaluate(GD, "AIR-99-1", facts())
     assert not out.granted and out.evaluations == () and "无事项 AIR-99-1" in out.message
 
 
@@ -227,7 +240,7 @@ def test_item_not_in_the_list() -> None:
 )
 def test_bad_facts_are_refused(kw: dict[str, Any], path: str) -> None:
     with pytest.raises(PenaltyInputError) as err:
-        evaluate_exemption(GD, "WATER-83-2", facts(**kw))
+        evaluate(GD, "WATER-83-2", facts(**kw))
     assert err.value.path == path
 
 
@@ -302,3 +315,52 @@ def test_art33_no_fault() -> None:
 def test_art33_unknown_condition() -> None:
     with pytest.raises(PenaltyInputError, match="第三十三条情形"):
         evaluate_art33({"sorry"})
+
+
+# ------------------------------------------------------------------ item codes under the Code (issue 6)
+
+
+def _catalog_codes(name: str) -> set[str]:
+    doc = yaml.safe_load((PATH.parents[3] / "catalog" / "data" / name).read_text("utf-8"))
+    return {i["code"] for i in doc["items"]}
+
+
+def test_every_exemption_code_exists_in_the_catalog_in_force_at_its_dates() -> None:
+    """Entries name the Code catalog's items (in force 2026-08-15, inside the list's 2022-01-01 – 2026-12-31);
+    the old codes they serve before that date (by the mapping, or `before_code`) exist in the starter
+    catalog and map to one of the entry's codes."""
+    code_items, starter = _catalog_codes("code_catalog.yaml"), _catalog_codes("starter_catalog.yaml")
+    assert CODE_CATALOG["effective_from"] > GD.effective_from
+    assert GD.effective_to is None or CODE_CATALOG["effective_from"] <= GD.effective_to
+    for e in GD.entries:
+        assert set(e.item_codes) <= code_items, e.id
+        before = set(e.before_code) or {p for c in e.item_codes for i in CODE_CATALOG["items"]
+                                        if i["code"] == c for p in i.get("predecessors") or []}
+        assert before and before <= starter, e.id
+        for old in before:
+            assert set(successors(old)) & set(e.item_codes) or old in e.item_codes, (e.id, old)
+
+
+def test_old_codes_reach_their_entries_through_the_mapping() -> None:
+    ok_air = facts(exceedances=(Exceedance("so2", "B", multiple=Decimal("0.1")),))
+    assert [ev.entry_id for ev in evaluate(GD, "AIR-99-2", ok_air).evaluations] == ["GD-NP-AIR-EXCEEDANCE"]
+    water = evaluate(GD, "WATER-83-2", ok_air).evaluations
+    assert [ev.entry_id for ev in water] == ["GD-NP-WATER-EXCEEDANCE"]
+    # the Code merged both media into one item: both entries are reviewed
+    assert {ev.entry_id for ev in evaluate(GD, "CODE-1107-1-1", ok_air).evaluations} == {
+        "GD-NP-AIR-EXCEEDANCE", "GD-NP-WATER-EXCEEDANCE"}
+    # without the mapping an old code finds nothing: the codes really moved
+    assert evaluate_exemption(GD, "EIA-31-3", facts()).evaluations == ()
+    assert evaluate(GD, "EIA-31-3", facts(flags=frozenset({"corrected_in_time"}))).granted
+
+
+@pytest.mark.parametrize("code", sorted(_catalog_codes("code_catalog.yaml")))
+def test_item_code_pattern_accepts_every_code_catalog_code(code: str) -> None:
+    from ecoenforce.penalty.engine.sanction import ITEM_CODE_RE
+    assert ITEM_CODE_RE.match(code)
+
+
+@pytest.mark.parametrize("code", ["CODE-1060-1", "CODE-1060-0-0", "AIR-99-1-1", "CODE-99999-1-0", "XYZ-1-1"])
+def test_item_code_pattern_refuses_malformed_codes(code: str) -> None:
+    from ecoenforce.penalty.engine.sanction import ITEM_CODE_RE
+    assert not ITEM_CODE_RE.match(code)

@@ -78,6 +78,18 @@ class ExemptionIn(Strict):
     order_deadline: DateText | None = None
 
 
+class CycleIn(Strict):
+    order_served: dt.date = Field(..., description="责令改正违法行为决定书送达日期")
+    rechecked: dt.date = Field(..., description="复查日期")
+    violation_found: bool = Field(True, description="复查时是否仍在实施违法行为（拒不改正）")
+
+
+class LateFeeFactsIn(Strict):
+    due_date: dt.date = Field(..., description="缴纳罚款的期限（最后一日）")
+    paid_date: dt.date = Field(..., description="实际缴纳日期；未缴纳的填写计算截止日期")
+    paused_days: int = Field(0, ge=0, le=36500, description="行政复议或者行政诉讼期间，不予计算的天数")
+
+
 class FactsIn(Strict):
     levels: dict[Code, Code] = Field(
         {}, max_length=50, description="裁量因素 → 档次（确无法查明：unprovable）"
@@ -94,6 +106,11 @@ class FactsIn(Strict):
     apology: ApologyIn | None = None
     mitigation: MitigationIn | None = None
     exemption: ExemptionIn | None = None
+    medium: Code | None = Field(
+        None, description="污染物类别：air 大气污染物 / water 水污染物（裁量表按类别分表的事项）")
+    daily_cycles: list[CycleIn] = Field(
+        [], max_length=50, description="按日连续处罚：每轮责令改正送达日期、复查日期、复查时是否仍违法")
+    late_fee: LateFeeFactsIn | None = Field(None, description="加处罚款：缴纳期限和实际缴纳（计算截止）日期")
 
 
 class ComputeIn(Strict):
@@ -142,6 +159,8 @@ class ComputeOut(Schema):
     other_measures: list[str]
     serious: str | None
     daily_penalty_applicable: bool
+    days: int | None = Field(None, description="按日连续处罚或加处罚款计算的日数")
+    notices: list[str] = Field(default_factory=list, description="需要执法人员注意的提示")
     unverified: bool
     steps: list[StepOut]
     facts: dict[str, Any]
@@ -240,12 +259,6 @@ def questions(
         "on": on.isoformat(),
         **q.to_dict(),
     }
-
-
-class CycleIn(Strict):
-    order_served: dt.date = Field(..., description="责令改正违法行为决定书送达日期")
-    rechecked: dt.date = Field(..., description="复查日期")
-    violation_found: bool = Field(True, description="复查时是否仍在实施违法行为（拒不改正）")
 
 
 class DailyIn(Strict):

@@ -318,9 +318,17 @@ class ItemComputation:
     facts: dict[str, object]  # canonical JSON
 
 
+def mapped_codes(item: PenaltyItem) -> tuple[str, ...]:
+    """The codes the catalogs' mapping links the item to: its predecessors, and its successors in the
+    shipped catalogs (an item of a repealed law → the Code's item replacing it)."""
+    successors = {str(r.get("code")) for c in _file_catalogs() for r in c.rows
+                  if item.code in _codes(r.get("predecessors"))}
+    return tuple(sorted((set(item.predecessors) | successors) - {item.code}))
+
+
 def questions(item: PenaltyItem, rule_set: RuleSet | None, on: dt.date | None = None) -> Questions:
     return questions_for(item_code=item.code, sanction=item.sanction, rule_set=rule_set,
-                         exemptions=exemption_list_for(rule_set, on))
+                         exemptions=exemption_list_for(rule_set, on), aliases=mapped_codes(item))
 
 
 def compute(*, item: PenaltyItem, rule_set: RuleSet | None, facts: object,
@@ -329,7 +337,8 @@ def compute(*, item: PenaltyItem, rule_set: RuleSet | None, facts: object,
     try:
         parsed = facts_from_json(facts)
         result = compute_penalty(item_code=item.code, sanction=item.sanction, rule_set=rule_set,
-                                 facts=parsed, exemptions=exemption_list_for(rule_set, on))
+                                 facts=parsed, exemptions=exemption_list_for(rule_set, on),
+                                 aliases=mapped_codes(item))
     except CatalogError as exc:
         raise ValidationError({exc.path or "facts": [exc.message]}) from None
     return ItemComputation(item, rule_set, result, facts_to_json(parsed))

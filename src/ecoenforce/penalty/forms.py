@@ -21,6 +21,7 @@ from ecoenforce.penalty.models import DecisionType
 AMOUNT_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"}
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXCEEDANCE_ROWS = 2
+DAILY_ROWS = 5  # re-inspection cycles shown for 按日连续处罚 (the API takes up to 50)
 
 
 def parse_decimal(value: str, *, label: str, positive: bool = False) -> Decimal:
@@ -116,9 +117,16 @@ class PenaltyForm(_Bootstrap, forms.Form):
     def __init__(self, *args: Any, questions: Questions, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = q = questions
+        if q.medium is not None:
+            self.fields["medium"] = forms.ChoiceField(
+                label=q.medium.question, choices=_choices(q.medium.choices, blank="请选择"),
+                help_text="；".join(f"{c.label}：{c.note}" for c in q.medium.choices if c.note),
+                error_messages={"required": f"请选择：{q.medium.question}"})
         for f in q.factors:
             self.fields[f"level__{f.id}"] = forms.ChoiceField(
                 label=f.question,
+                # with a medium question the factors belong to one medium's row: the engine asks for them
+                required=q.medium is None,
                 choices=_choices(f.choices, blank="请选择"),
                 error_messages={
                     "required": f"请选择：{f.question}",
@@ -163,7 +171,36 @@ class PenaltyForm(_Bootstrap, forms.Form):
             )
         if q.exemption is not None:
             self._exemption(q)
+        if q.periodic == "daily":
+            self._daily()
+        elif q.periodic == "late_fee":
+            self._late_fee()
         self.style()
+
+    def _daily(self) -> None:
+        for n in range(1, DAILY_ROWS + 1):
+            date: dict[str, Any] = {"widget": forms.DateInput(attrs={"type": "date"}), "required": n == 1}
+            first = "" if n == 1 else "（再次）"
+            self.fields[f"daily{n}_served"] = forms.DateField(
+                label=f"第{n}轮：责令改正违法行为决定书{first}送达日期", **date,
+                error_messages={"required": "请填写责令改正违法行为决定书的送达日期"})
+            self.fields[f"daily{n}_rechecked"] = forms.DateField(
+                label=f"第{n}轮：复查日期", **date, error_messages={"required": "请填写复查日期"})
+            self.fields[f"daily{n}_corrected"] = forms.BooleanField(
+                label=f"第{n}轮复查时已改正或者已停产（不计罚日数）", required=False)
+
+    def _late_fee(self) -> None:
+        date: dict[str, Any] = {"widget": forms.DateInput(attrs={"type": "date"})}
+        self.fields["late_due_date"] = forms.DateField(
+            label="缴纳罚款的期限（最后一日）",
+            help_text="收到行政处罚决定书之日起十五日内（《行政处罚法》第六十七条）",
+            error_messages={"required": "请填写缴纳罚款的期限"}, **date)
+        self.fields["late_paid_date"] = forms.DateField(
+            label="实际缴纳日期（未缴纳的填写计算截止日期）",
+            error_messages={"required": "请填写实际缴纳日期或计算截止日期"}, **date)
+        self.fields["late_paused_days"] = forms.IntegerField(
+            label="行政复议或者行政诉讼期间（不予计算的天数）", min_value=0, max_value=36500, initial=0,
+            required=False, help_text="《行政处罚法》第七十三条第三款")
 
     def _circumstances(self, q: Questions) -> None:
         multi = forms.CheckboxSelectMultiple
@@ -292,6 +329,11 @@ class PenaltyForm(_Bootstrap, forms.Form):
                 self._number(data, name, label=str(self.fields[name].label))
         if "ex_prior_dates" in self.fields:
             data["ex_prior_dates"] = self._dates(data.get("ex_prior_dates") or "")
+        for n in range(2, DAILY_ROWS + 1):
+            served, rechecked = data.get(f"daily{n}_served"), data.get(f"daily{n}_rechecked")
+            if bool(served) != bool(rechecked):
+                self.add_error(f"daily{n}_served" if not served else f"daily{n}_rechecked",
+                               f"第{n}轮须同时填写送达日期和复查日期")
         return data
 
     def _number(self, data: dict[str, Any], name: str, *, label: str, positive: bool = False) -> None:
@@ -320,7 +362,8 @@ class PenaltyForm(_Bootstrap, forms.Form):
         d = self.cleaned_data
         q = self.questions
         facts: dict[str, Any] = {
-            "levels": {f.id: d[f"level__{f.id}"] for f in q.factors},
+            "levels": {f.id: d[f"level__{f.id}"] for f in q.factors if d.get(f"level__{f.id}")},
+            "medium": d.get("medium") or None,
             "bases": {b.value: str(d[f"base__{b.value}"]) for b in q.bases},
             "grade": d.get("grade") or None,
             "mitigating": list(d.get("mitigating") or []),
@@ -343,6 +386,17 @@ class PenaltyForm(_Bootstrap, forms.Form):
             }
         if q.exemption is not None:
             facts["exemption"] = self._exemption_facts(d)
+        if q.periodic == "daily":
+            facts["daily_cycles"] = [
+                {"order_served": d[f"daily{n}_served"].isoformat(),
+                 "rechecked": d[f"daily{n}_rechecked"].isoformat(),
+                 "violation_found": not d.get(f"daily{n}_corrected")}
+                for n in range(1, DAILY_ROWS + 1)
+                if d.get(f"daily{n}_served") and d.get(f"daily{n}_rechecked")]
+        if q.periodic == "late_fee":
+            facts["late_fee"] = {"due_date": d["late_due_date"].isoformat(),
+                                 "paid_date": d["late_paid_date"].isoformat(),
+                                 "paused_days": d.get("late_paused_days") or 0}
         return {k: v for k, v in facts.items() if v not in (None, [], {})}
 
     def _exemption_facts(self, d: Mapping[str, Any]) -> dict[str, Any]:
@@ -397,9 +451,20 @@ class PenaltyForm(_Bootstrap, forms.Form):
                 rest[0] if rest else "", "mitigation_apply"
             ),
             "exemption": self._exemption_field(rest),
+            "daily_cycles": self._daily_field(parts[1], rest),
+            "late_fee": {"due_date": "late_due_date", "paid_date": "late_paid_date",
+                         "paused_days": "late_paused_days"}.get(rest[0] if rest else "", "late_due_date"),
         }
         name = names.get(head, head)
         return name if name in self.fields else None
+
+    @staticmethod
+    def _daily_field(head: str, rest: list[str]) -> str:
+        match = re.search(r"\[(\d+)\]", head)
+        n = int(match.group(1)) + 1 if match else 1
+        key = {"order_served": "served", "rechecked": "rechecked", "violation_found": "corrected"}.get(
+            rest[0] if rest else "", "served")
+        return f"daily{n}_{key}"
 
     def _exemption_field(self, rest: list[str]) -> str | None:
         key = rest[0].split("[")[0] if rest else ""

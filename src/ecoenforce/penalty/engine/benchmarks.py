@@ -30,6 +30,7 @@ from .sanction import (
     parse_sanction,
     validate_item_code,
 )
+from .types import MEDIA
 
 __all__ = [
     "BENCHMARKS_DIR",
@@ -42,6 +43,7 @@ __all__ = [
     "Factor",
     "GenericRule",
     "Level",
+    "MediumRule",
     "RuleSet",
     "SpecialRule",
     "Table",
@@ -98,6 +100,17 @@ class SpecialRule:
 
 
 @dataclass(frozen=True, slots=True)
+class MediumRule:
+    """A row written for one medium (广东裁量表 §3.4.2 has one table per medium): the question the officer
+    answers, the medium this row is for, and, per other medium, why its row is not applied."""
+
+    question: str
+    applies_to: str  # a key of types.MEDIA
+    missing: Mapping[str, str]  # other medium → why its row is not in the rule set (shown to the officer)
+    source: LegalSource
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     item_code: str
     section: str
@@ -110,6 +123,7 @@ class Table:
     factors: tuple[Factor, ...]
     special_rules: tuple[SpecialRule, ...] = ()
     notes: tuple[str, ...] = ()
+    medium: MediumRule | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +205,9 @@ _SET_KEYS = frozenset(
 )
 _TABLE_KEYS = frozenset(
     {"section", "title", "legal_basis", "source", "statutory", "start", "target", "factors",
-     "special_rules", "notes"}
+     "special_rules", "notes", "medium"}
 )
+_MEDIUM_KEYS = frozenset({"question", "applies_to", "missing", "source"})
 _FACTOR_KEYS = frozenset({"id", "question", "lowest", "levels"})
 _LEVEL_KEYS = frozenset({"id", "label", "weight", "label_unverified"})
 _RULE_KEYS = frozenset({"kind", "below", "set_to", "description", "source"})
@@ -249,6 +264,7 @@ def _table(code: str, tables_r: Reader) -> Table:
         special_rules=tuple(_special(Reader(x, t.at(f"special_rules[{i}]"), _RULE_KEYS))
                             for i, x in enumerate(t.items("special_rules", required=False))),
         notes=tuple(str(n) for n in t.items("notes", required=False)),
+        medium=_medium(Reader(t.raw("medium"), t.at("medium"), _MEDIUM_KEYS)) if t.has("medium") else None,
     )
     total = table.start + sum((f.max_weight for f in factors), Decimal(0))
     if total > HUNDRED:
@@ -256,6 +272,19 @@ def _table(code: str, tables_r: Reader) -> Table:
             f"裁量起点与各因素最高档权重之和为 {fmt_pct(total)}，超过100%（第六条）", t.path
         )
     return table
+
+
+def _medium(m: Reader) -> MediumRule:
+    applies_to = m.text("applies_to")
+    if applies_to not in MEDIA:
+        raise ValidationError(f"未知的污染物类别「{applies_to}」，应为 {'、'.join(MEDIA)}",
+                              m.at("applies_to"))
+    missing_r = m.child("missing")
+    missing = {str(k): missing_r.text(str(k)) for k in missing_r.data}
+    for key in missing:
+        if key not in MEDIA or key == applies_to:
+            raise ValidationError(f"missing 中的「{key}」应为本行以外的污染物类别", missing_r.at(key))
+    return MediumRule(m.text("question"), applies_to, MappingProxyType(missing), m.source())
 
 
 def _factors(t: Reader) -> tuple[Factor, ...]:

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from .discretion import Step
 from .errors import PenaltyInputError
-from .sanction import as_decimal, fmt_yuan
+from .sanction import as_decimal, fmt_rate, fmt_yuan
 from .transition import parse_date
+from .types import RecheckCycle, Step
 
 __all__ = [
     "LATE_FEE_RATE",
@@ -52,15 +52,6 @@ LATE_FEE_RATE = Decimal("0.03")
 PAYMENT_PERIOD_DAYS = 15
 RECHECK_WINDOW_DAYS = 30  # 28号令第十条：送达之日起三十日内复查
 FEN = Decimal("0.01")
-
-
-@dataclass(frozen=True, slots=True)
-class RecheckCycle:
-    """One 责令改正 order and its re-inspection."""
-
-    order_served: dt.date
-    rechecked: dt.date
-    violation_found: bool = True  # 拒不改正 (still discharging, or obstructing the recheck: 第十三条)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,8 +188,8 @@ def overdue_days(*, due_date: dt.date, as_of: dt.date, paused_days: int = 0) -> 
     return max(0, (as_of - due_date).days - paused_days)
 
 
-def late_fee(*, fine: object, days_overdue: int) -> LateFeeResult:
-    """加处罚款 = 3% × fine per day overdue, capped at the fine.
+def late_fee(*, fine: object, days_overdue: int, rate: Decimal = LATE_FEE_RATE) -> LateFeeResult:
+    """加处罚款 = 3% (``rate``, the catalog item's figure) × fine per day overdue, capped at the fine.
 
     Sources: 行政处罚法第七十二条; 行政强制法第四十五条."""
     amount_fine = as_decimal(fine, "fine", error=PenaltyInputError)
@@ -206,7 +197,7 @@ def late_fee(*, fine: object, days_overdue: int) -> LateFeeResult:
         raise PenaltyInputError("罚款数额必须大于0", "fine")
     if isinstance(days_overdue, bool) or not isinstance(days_overdue, int) or days_overdue < 0:
         raise PenaltyInputError(f"逾期天数应为非负整数，实际为「{days_overdue}」", "days_overdue")
-    daily = (amount_fine * LATE_FEE_RATE).quantize(FEN, ROUND_HALF_UP)
+    daily = (amount_fine * rate).quantize(FEN, ROUND_HALF_UP)
     if daily == 0:
         raise PenaltyInputError("罚款数额过小，每日加处罚款不足1分", "fine")
     raw = daily * days_overdue
@@ -214,9 +205,9 @@ def late_fee(*, fine: object, days_overdue: int) -> LateFeeResult:
     amount = amount_fine if capped else raw
     cap_day = int((amount_fine / daily).to_integral_value(ROUND_CEILING))
     steps = [
-        _step(f"每日加处罚款 = 罚款 {fmt_yuan(amount_fine)} × 3% = {fmt_yuan(daily)}",
+        _step(f"每日加处罚款 = 罚款 {fmt_yuan(amount_fine)} × {fmt_rate(rate)} = {fmt_yuan(daily)}",
               "每日按罚款数额的百分之三", "《行政处罚法》第七十二条第一款第（一）项",
-              fine=amount_fine, rate=LATE_FEE_RATE, daily=daily),
+              fine=amount_fine, rate=rate, daily=daily),
         _step(f"逾期 {days_overdue} 日：{fmt_yuan(daily)} × {days_overdue} = {fmt_yuan(raw)}",
               "逾期天数累计", "《行政处罚法》第七十二条第一款第（一）项", days=days_overdue, raw=raw),
         _step(f"加处罚款不得超出罚款数额 {fmt_yuan(amount_fine)}，自逾期第{cap_day}日起达到上限；"
@@ -224,6 +215,6 @@ def late_fee(*, fine: object, days_overdue: int) -> LateFeeResult:
               "《行政处罚法》第七十二条第一款第（一）项；《行政强制法》第四十五条第二款",
               capped=capped, cap_day=cap_day, amount=amount),
     ]
-    if daily != amount_fine * LATE_FEE_RATE:
+    if daily != amount_fine * rate:
         steps.insert(1, _step("每日加处罚款四舍五入到分", "金额取整", "平台约定", unverified=True))
     return LateFeeResult(days_overdue, daily, amount, capped, cap_day, tuple(steps))

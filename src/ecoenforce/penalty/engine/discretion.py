@@ -52,6 +52,7 @@ from .benchmarks import (
     Factor,
     GenericRule,
     Level,
+    MediumRule,
     RuleSet,
     SpecialRule,
     Table,
@@ -59,6 +60,7 @@ from .benchmarks import (
 )
 from .errors import PenaltyInputError
 from .exemption import ExemptionList, ExemptionOutcome, evaluate_art33, evaluate_exemption
+from .periodic import Periodic, compute_periodic, periodic_kind
 from .sanction import (
     BASES,
     LegalSource,
@@ -72,6 +74,7 @@ from .sanction import (
 )
 from .types import (
     GRADE_LABELS,
+    MEDIA,
     MITIGATING_GROUNDS,
     UNPROVABLE,
     Apology,
@@ -89,8 +92,8 @@ from .types import (
 __all__ = [
     "BENCHMARKS_DIR", "GRADE_LABELS", "MITIGATING_GROUNDS", "NATIONAL_HEAVIER", "PLATFORM_GENERIC",
     "UNPROVABLE", "Apology", "ApologyExclusion", "ApologyRule", "BenchmarkRegistry", "Circumstance",
-    "Decision", "Factor", "GenericRule", "Grade", "Level", "Mitigation", "PenaltyFacts", "PenaltyResult",
-    "RuleSet", "SpecialRule", "Step", "Table", "compute_penalty", "load_rule_set", "plain",
+    "Decision", "Factor", "GenericRule", "Grade", "Level", "MediumRule", "Mitigation", "PenaltyFacts",
+    "PenaltyResult", "RuleSet", "SpecialRule", "Step", "Table", "compute_penalty", "load_rule_set", "plain",
 ]
 
 HUNDRED = Decimal(100)
@@ -109,10 +112,12 @@ class _Ctx:
     sanction: Sanction
     rule_set: RuleSet | None
     facts: PenaltyFacts
+    aliases: tuple[str, ...] = ()
     steps: list[Step] = field(default_factory=list)
     low: Decimal | None = None
     high: Decimal | None = None
     base_amount: Decimal | None = None
+    notices: list[str] = field(default_factory=list)
 
     def step(self, description: str, rule: str, source: LegalSource | str,
              unverified: bool = False, **values: object) -> None:
@@ -122,6 +127,7 @@ class _Ctx:
 
     def result(self, decision: Decision, amount: Decimal, mode: str, **kw: object) -> PenaltyResult:
         s = self.sanction
+        kw.setdefault("notices", tuple(self.notices))
         return PenaltyResult(
             item_code=self.item_code, decision=decision, amount=amount, mode=mode,
             steps=tuple(self.steps), other_measures=s.other_measures, serious=s.serious,
@@ -140,10 +146,12 @@ def compute_penalty(
     rule_set: RuleSet | None,
     facts: PenaltyFacts,
     exemptions: ExemptionList | None = None,
+    aliases: tuple[str, ...] = (),
 ) -> PenaltyResult:
-    """Decide no penalty / warning / fine for one violation and derive the amount step by step."""
+    """Decide no penalty / warning / fine for one violation and derive the amount step by step.
+    ``aliases``: the codes the catalog maps the item to (for the exemption list's entries)."""
     validate_item_code(item_code, "item_code", PenaltyInputError, any_catalog_code=True)
-    ctx = _Ctx(item_code, sanction, rule_set, facts)
+    ctx = _Ctx(item_code, sanction, rule_set, facts, aliases=aliases)
     _validate_circumstances(ctx)
     exempt = _exemption(ctx, exemptions)
     if exempt is not None:
@@ -153,7 +161,48 @@ def compute_penalty(
     warned = _warning(ctx)
     if warned is not None:
         return warned
+    kind = periodic_kind(sanction)
+    if kind is not None:
+        return _periodic(ctx, kind)
     return _fine(ctx)
+
+
+def _periodic(ctx: _Ctx, kind: Periodic) -> PenaltyResult:
+    """按日连续处罚 / 加处罚款: the amount from the officer's dates, not one day's amount."""
+    if ctx.facts.mitigation is not None or ctx.facts.apology is not None:
+        raise PenaltyInputError("按日连续处罚、加处罚款的数额由日数确定，不适用减轻处罚或公开道歉承诺",
+                                "facts.mitigation")
+    fine = _base_amount(ctx)
+    ctx.step(f"法定罚则：{ctx.sanction.describe()}", "法定处罚幅度", f"执法事项 {ctx.item_code}",
+             base=fine)
+    p = compute_periodic(kind, ctx.sanction, fine, ctx.facts)
+    ctx.steps.extend(p.steps)
+    # whole yuan shown as such (30000, not 30000.00); fen kept when there are any
+    amount = p.amount.quantize(ONE) if p.amount == p.amount.to_integral_value() else p.amount
+    ctx.low = ctx.high = amount  # fixed by the law once the days are known
+    decision = Decision.FINE if amount > 0 else Decision.NO_PENALTY
+    return ctx.result(decision, amount, kind.value, notices=p.notices, days=p.days)
+
+
+def _medium_table(ctx: _Ctx, table: Table | None) -> Table | None:
+    """A row written for one medium applies only to it: another medium's case gets the generic rule
+    and the derivation says why (e.g. 广东 §3.4.2 water rows not transcribed)."""
+    if table is None or table.medium is None:
+        return table
+    m, chosen = table.medium, ctx.facts.medium
+    if chosen is None:
+        options = "、".join(f"{k}（{v}）" for k, v in MEDIA.items())
+        raise PenaltyInputError(f"请回答：{m.question}（可选：{options}）", "facts.medium")
+    if chosen == m.applies_to:
+        ctx.step(f"{m.question} {MEDIA[chosen]}：适用裁量表 {table.section}（{MEDIA[chosen]}）",
+                 "按污染物类别选择裁量表", m.source, medium=chosen)
+        return table
+    why = m.missing.get(chosen, f"裁量基准没有{MEDIA[chosen]}的裁量表")
+    text = (f"{m.question} {MEDIA[chosen]}：裁量表 {table.section} 所录入的是{MEDIA[m.applies_to]}的裁量表，"
+            f"不得适用于{MEDIA[chosen]}；{why}，本案按通用规则（从轻／一般／从重）计算")
+    ctx.step(text, "按污染物类别选择裁量表", m.source, unverified=True, medium=chosen)
+    ctx.notices.append(text)
+    return None
 
 
 def _fine(ctx: _Ctx) -> PenaltyResult:
@@ -173,6 +222,7 @@ def _fine(ctx: _Ctx) -> PenaltyResult:
              min=_dash(ctx.low), max=_dash(ctx.high), base=_dash(ctx.base_amount))
     grade = _grade(ctx)
     table = None if ctx.rule_set is None or ctx.facts.escalated else ctx.rule_set.table(ctx.item_code)
+    table = _medium_table(ctx, table)
     if table is not None:
         amount = _table_amount(ctx, table)
         amount = _clamp(ctx, amount)
@@ -216,7 +266,7 @@ def _exemption(ctx: _Ctx, exemptions: ExemptionList | None) -> PenaltyResult | N
         return _no_penalty(ctx, art33)
     listed = None
     if exemptions is not None and f.exemption is not None:
-        listed = evaluate_exemption(exemptions, ctx.item_code, f.exemption)
+        listed = evaluate_exemption(exemptions, ctx.item_code, f.exemption, ctx.aliases)
         if listed.granted:
             return _no_penalty(ctx, listed)
     if art33.granted:

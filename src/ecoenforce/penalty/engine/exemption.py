@@ -89,6 +89,14 @@ class ExemptionEntry:
     conditions: tuple[Condition, ...]
     unverified: bool = False
     note: str | None = None
+    # the old codes (acts before 2026-08-15) the entry serves, where the Code merged several old items
+    # into one (水污法/大气法 超标排放 → 法典第一千一百零七条); empty: every predecessor by the mapping
+    before_code: tuple[str, ...] = ()
+
+    def serves(self, item_code: str, aliases: Iterable[str]) -> bool:
+        if item_code in self.item_codes or item_code in self.before_code:
+            return True
+        return not self.before_code and bool(set(aliases) & set(self.item_codes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +113,11 @@ class ExemptionList:
     entries: tuple[ExemptionEntry, ...]
     transcription: str | None = None
 
-    def entries_for(self, item_code: str) -> tuple[ExemptionEntry, ...]:
-        return tuple(e for e in self.entries if item_code in e.item_codes)
+    def entries_for(self, item_code: str, aliases: Iterable[str] = ()) -> tuple[ExemptionEntry, ...]:
+        """The entries of the item; ``aliases`` are the codes the catalog's mapping links it to (an
+        item of a repealed law → its successor under the Code, or back), so an entry keyed by the
+        Code's code still serves an act committed before 2026-08-15."""
+        return tuple(e for e in self.entries if e.serves(item_code, aliases))
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +183,7 @@ _LIST_KEYS = frozenset(
     {"id", "name", "source", "effective_from", "effective_to", "transcription", "areas", "flags",
      "measures", "entries"}
 )
-_ENTRY_KEYS = frozenset({"id", "title", "item_codes", "conditions", "unverified", "note"})
+_ENTRY_KEYS = frozenset({"id", "title", "item_codes", "before_code", "conditions", "unverified", "note"})
 _COND_KEYS = frozenset(
     {"id", "kind", "label", "fact", "value", "op", "lookback_years", "pollutant", "category",
      "max_multiple", "value_min", "value_max", "children", "unverified"}
@@ -239,9 +250,13 @@ def _entry(e: Reader, flags: Mapping[str, str], measures: Mapping[str, str]) -> 
     )
     if not conds:
         raise ValidationError("免罚条目至少应有一项条件", e.at("conditions"))
+    before = tuple(
+        validate_item_code(c, e.at(f"before_code[{j}]"))
+        for j, c in enumerate(e.items("before_code", required=False))
+    )
     return ExemptionEntry(
         id=e.text("id"), title=e.text("title"), item_codes=codes, conditions=conds,
-        unverified=e.flag("unverified"), note=e.opt_text("note"),
+        unverified=e.flag("unverified"), note=e.opt_text("note"), before_code=before,
     )
 
 
@@ -293,7 +308,7 @@ def _check_fact(
 
 
 def evaluate_exemption(
-    exemption_list: ExemptionList, item_code: str, facts: ExemptionFacts
+    exemption_list: ExemptionList, item_code: str, facts: ExemptionFacts, aliases: Iterable[str] = ()
 ) -> ExemptionOutcome:
     """Evaluate every entry of the list for ``item_code``; grant only when one entry is fully met
     and no excluded area applies (the exclusion wins over every condition)."""
@@ -307,7 +322,7 @@ def evaluate_exemption(
         )
         for code in sorted(exemption_list.excluded_areas)
     )
-    evaluations = tuple(_evaluate_entry(e, facts) for e in exemption_list.entries_for(item_code))
+    evaluations = tuple(_evaluate_entry(e, facts) for e in exemption_list.entries_for(item_code, aliases))
     if not evaluations:
         msg = f"免罚清单中无事项 {item_code} 的条目"
         return ExemptionOutcome(False, "", source, msg, exclusions=exclusions)

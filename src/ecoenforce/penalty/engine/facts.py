@@ -7,6 +7,9 @@ decisions (``DecidedPenalty.facts``) share, and its checked conversion to ``Pena
  "art33": ["first_offence"], "apply_first_offence_waiver": false, "no_fault_excluded_by_law": false,
  "prefer_warning": false, "escalated": false,
  "apology": {"rate": "0.3", "exclusions": [], "corrected_before_decision": true},
+ "medium": "water",
+ "daily_cycles": [{"order_served": "2026-09-01", "rechecked": "2026-09-21", "violation_found": true}],
+ "late_fee": {"due_date": "2026-10-16", "paid_date": "2026-11-05", "paused_days": 0},
  "mitigation": {"amount": "50000", "ground": "《行政处罚法》第三十二条第（一）项"},
  "exemption": {"act_date": "2025-03-01", "prior_violation_dates": [], "flags": ["corrected_in_time"],
                "measures": {"fault_report_hours": "12"}, "areas": ["general"], "categories": [],
@@ -32,7 +35,7 @@ from decimal import Decimal
 from .errors import PenaltyInputError
 from .exemption import Exceedance, ExemptionFacts
 from .sanction import as_decimal
-from .types import Apology, Grade, Mitigation, PenaltyFacts, plain
+from .types import MEDIA, Apology, Grade, LateFeeFacts, Mitigation, PenaltyFacts, RecheckCycle, plain
 
 __all__ = [
     "MAX_AMOUNT_CHARS",
@@ -51,7 +54,8 @@ MAX_LIST = 50
 
 _KEYS = frozenset(
     {"levels", "bases", "grade", "mitigating", "heavier", "art33", "apply_first_offence_waiver",
-     "no_fault_excluded_by_law", "prefer_warning", "escalated", "apology", "mitigation", "exemption"}
+     "no_fault_excluded_by_law", "prefer_warning", "escalated", "apology", "mitigation", "exemption",
+     "medium", "daily_cycles", "late_fee"}
 )
 _FLAGS = ("apply_first_offence_waiver", "no_fault_excluded_by_law", "prefer_warning", "escalated")
 _APOLOGY_KEYS = frozenset({"rate", "exclusions", "corrected_before_decision"})
@@ -61,6 +65,9 @@ _EXEMPTION_KEYS = frozenset(
      "corrected_on", "order_deadline"}
 )
 _EXCEEDANCE_KEYS = frozenset({"pollutant", "category", "multiple", "value"})
+_CYCLE_KEYS = frozenset({"order_served", "rechecked", "violation_found"})
+_LATE_FEE_KEYS = frozenset({"due_date", "paid_date", "paused_days"})
+MAX_PAUSED_DAYS = 36500
 
 
 def facts_from_json(data: object, path: str = "facts") -> PenaltyFacts:
@@ -88,6 +95,10 @@ def facts_from_json(data: object, path: str = "facts") -> PenaltyFacts:
         apology=_apology(d.get("apology"), f"{path}.apology"),
         mitigation=_mitigation(d.get("mitigation"), f"{path}.mitigation"),
         exemption=_exemption(d.get("exemption"), f"{path}.exemption"),
+        medium=_medium(d.get("medium"), f"{path}.medium"),
+        daily_cycles=tuple(_cycle(v, f"{path}.daily_cycles[{i}]")
+                           for i, v in enumerate(_list(d.get("daily_cycles"), f"{path}.daily_cycles"))),
+        late_fee=_late_fee(d.get("late_fee"), f"{path}.late_fee"),
         **flags,
     )
 
@@ -116,6 +127,16 @@ def facts_to_json(facts: PenaltyFacts) -> dict[str, object]:
         out["mitigation"] = {"amount": _text(facts.mitigation.amount), "ground": facts.mitigation.ground}
     if facts.exemption is not None:
         out["exemption"] = _exemption_json(facts.exemption)
+    if facts.medium is not None:
+        out["medium"] = facts.medium
+    if facts.daily_cycles:
+        out["daily_cycles"] = [{"order_served": c.order_served.isoformat(),
+                                "rechecked": c.rechecked.isoformat(),
+                                "violation_found": c.violation_found} for c in facts.daily_cycles]
+    if facts.late_fee is not None:
+        lf = facts.late_fee
+        out["late_fee"] = {"due_date": lf.due_date.isoformat(), "paid_date": lf.paid_date.isoformat(),
+                           "paused_days": lf.paused_days}
     return out
 
 
@@ -266,6 +287,49 @@ def _exemption(value: object, path: str) -> ExemptionFacts | None:
         categories=_code_set(d.get("categories"), f"{path}.categories"),
         corrected_on=_date(d.get("corrected_on"), f"{path}.corrected_on"),
         order_deadline=_date(d.get("order_deadline"), f"{path}.order_deadline"),
+    )
+
+
+def _medium(value: object, path: str) -> str | None:
+    if value in (None, ""):
+        return None
+    code = _code(value, path)
+    if code not in MEDIA:
+        options = "、".join(f"{k}（{v}）" for k, v in MEDIA.items())
+        raise PenaltyInputError(f"未知的污染物类别「{_show(code)}」，可选：{options}", path)
+    return code
+
+
+def _required_date(value: object, path: str, what: str) -> dt.date:
+    day = _date(value, path)
+    if day is None:
+        raise PenaltyInputError(f"请填写{what}（YYYY-MM-DD）", path)
+    if day.year < 1990:
+        raise PenaltyInputError(f"{what}不能早于1990年", path)
+    return day
+
+
+def _cycle(value: object, path: str) -> RecheckCycle:
+    d = _mapping(value, path, _CYCLE_KEYS)
+    return RecheckCycle(
+        order_served=_required_date(d.get("order_served"), f"{path}.order_served", "责令改正决定书送达日期"),
+        rechecked=_required_date(d.get("rechecked"), f"{path}.rechecked", "复查日期"),
+        violation_found=_bool(d.get("violation_found", True), f"{path}.violation_found"),
+    )
+
+
+def _late_fee(value: object, path: str) -> LateFeeFacts | None:
+    if value is None:
+        return None
+    d = _mapping(value, path, _LATE_FEE_KEYS)
+    paused = d.get("paused_days", 0)
+    if isinstance(paused, bool) or not isinstance(paused, int) or not 0 <= paused <= MAX_PAUSED_DAYS:
+        raise PenaltyInputError("不予计算的天数应为非负整数", f"{path}.paused_days")
+    return LateFeeFacts(
+        due_date=_required_date(d.get("due_date"), f"{path}.due_date", "缴纳罚款的期限"),
+        paid_date=_required_date(d.get("paid_date"), f"{path}.paid_date",
+                                 "实际缴纳日期（未缴纳的填写计算截止日期）"),
+        paused_days=paused,
     )
 
 

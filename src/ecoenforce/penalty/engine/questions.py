@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .benchmarks import NATIONAL_HEAVIER, ApologyRule, Level, RuleSet, Table
+from .benchmarks import NATIONAL_HEAVIER, ApologyRule, Level, MediumRule, RuleSet, Table
 from .exemption import ART33_CONDITIONS, Condition, ConditionKind, ExemptionEntry, ExemptionList
+from .periodic import periodic_kind
 from .sanction import BASES, Sanction, SanctionKind, fmt_pct, fmt_rate
-from .types import GRADE_LABELS, MITIGATING_GROUNDS, UNPROVABLE, Grade, plain
+from .types import GRADE_LABELS, MEDIA, MITIGATING_GROUNDS, UNPROVABLE, Grade, plain
 
 __all__ = ["Choice", "ExemptionQuestions", "FactorQuestion", "Questions", "questions_for"]
 
@@ -86,6 +87,8 @@ class Questions:
     apology_exclusions: tuple[Choice, ...]
     exemption: ExemptionQuestions | None
     problem: str | None = None  # why nothing can be computed for this item
+    medium: FactorQuestion | None = None  # the table row depends on the medium (广东 §3.4.2)
+    periodic: str | None = None  # "daily" 按日连续处罚 / "late_fee" 加处罚款: dates are asked
 
     @property
     def computable(self) -> bool:
@@ -130,11 +133,14 @@ class Questions:
                 "min_rate": plain(ap.min_rate), "max_rate": plain(ap.max_rate), "source": str(ap.source),
                 "exclusions": [c.to_dict() for c in self.apology_exclusions]},
             "exemption": None if self.exemption is None else self.exemption.to_dict(),
+            "medium": None if self.medium is None else self.medium.to_dict(),
+            "periodic": self.periodic,
         }
 
 
 def questions_for(
-    *, item_code: str, sanction: Sanction, rule_set: RuleSet | None, exemptions: ExemptionList | None = None
+    *, item_code: str, sanction: Sanction, rule_set: RuleSet | None, exemptions: ExemptionList | None = None,
+    aliases: tuple[str, ...] = (),
 ) -> Questions:
     table = None if rule_set is None else rule_set.table(item_code)
     apology = None if rule_set is None else rule_set.apology
@@ -153,9 +159,20 @@ def questions_for(
         apology_exclusions=() if apology is None else tuple(
             Choice(x.code, x.label, "由平台自动判断" if x.auto_minimum or x.auto_from_heavier else "")
             for x in apology.exclusions),
-        exemption=_exemption(exemptions, item_code),
+        exemption=_exemption(exemptions, item_code, aliases),
         problem=_problem(sanction),
+        medium=None if table is None or table.medium is None else _medium(table.medium),
+        periodic=None if (kind := periodic_kind(sanction)) is None else kind.value,
     )
+
+
+def _medium(m: MediumRule) -> FactorQuestion:
+    choices = tuple(
+        Choice(code, label,
+               "" if code == m.applies_to else m.missing.get(code, "无对应裁量表") + "，按通用规则计算",
+               code != m.applies_to)
+        for code, label in MEDIA.items())
+    return FactorQuestion("medium", m.question, choices, m.applies_to)
 
 
 def _factor(fid: str, question: str, levels: Iterable[Level], lowest: str) -> FactorQuestion:
@@ -196,10 +213,11 @@ def _walk(conditions: Iterable[Condition]) -> Iterable[Condition]:
         yield from _walk(c.children)
 
 
-def _exemption(exemptions: ExemptionList | None, item_code: str) -> ExemptionQuestions | None:
+def _exemption(exemptions: ExemptionList | None, item_code: str,
+               aliases: tuple[str, ...]) -> ExemptionQuestions | None:
     if exemptions is None:
         return None
-    entries: tuple[ExemptionEntry, ...] = exemptions.entries_for(item_code)
+    entries: tuple[ExemptionEntry, ...] = exemptions.entries_for(item_code, aliases)
     if not entries:
         return None
     conds = [c for e in entries for c in _walk(e.conditions)]

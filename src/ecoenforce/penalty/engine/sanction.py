@@ -92,8 +92,12 @@ LAWS: Mapping[str, str] = {
     "EIAREG": "建设项目环境保护管理条例",
     "CODE": "生态环境法典",  # 《中华人民共和国生态环境法典》, in force 2026-08-15
 }
-# clause 0 = the article (or paragraph) has no numbered 项 (starter-catalog convention)
-ITEM_CODE_RE = re.compile(r"^(" + "|".join(LAWS) + r")-([1-9][0-9]{0,3})-(0|[1-9][0-9]{0,2})$")
+# <LAW>-<条>-<项>; clause 0 = the article (or paragraph) has no numbered 项 (starter-catalog convention).
+# The Code's items add the 款: CODE-<条>-<款>-<项> (catalog/data/code_catalog.yaml header).
+ITEM_CODE_RE = re.compile(
+    r"^(?:(" + "|".join(k for k in LAWS if k != "CODE") + r")-([1-9][0-9]{0,3})-(0|[1-9][0-9]{0,2})"
+    r"|(CODE)-([1-9][0-9]{0,3})-([1-9][0-9]?)-(0|[1-9][0-9]{0,2}))$"
+)
 
 _KEYS = frozenset(
     {"kind", "min", "max", "base", "warning", "other_measures", "serious", "daily_penalty",
@@ -415,7 +419,9 @@ def validate_item_code(code: object, path: str, error: type[CatalogError] = Vali
         return code
     if not isinstance(code, str) or not ITEM_CODE_RE.match(code):
         laws = "、".join(LAWS)
-        raise error(f"执法事项编码「{code}」格式不符，应为 <法律>-<条>-<项>，法律代码取 {laws}", path)
+        raise error(f"执法事项编码「{code}」格式不符，应为 <法律>-<条>-<项>"
+                    "（生态环境法典为 CODE-<条>-<款>-<项>），"
+                    f"法律代码取 {laws}", path)
     return code
 
 

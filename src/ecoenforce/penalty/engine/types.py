@@ -8,6 +8,7 @@ definition; ``catalog.penalty_facts`` turns the facts into JSON and back.  Pure 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,14 +19,17 @@ from .exemption import ExemptionFacts, ExemptionOutcome
 
 __all__ = [
     "GRADE_LABELS",
+    "MEDIA",
     "MITIGATING_GROUNDS",
     "UNPROVABLE",
     "Apology",
     "Decision",
     "Grade",
+    "LateFeeFacts",
     "Mitigation",
     "PenaltyFacts",
     "PenaltyResult",
+    "RecheckCycle",
     "Step",
     "plain",
 ]
@@ -40,6 +44,10 @@ MITIGATING_GROUNDS: Mapping[str, str] = MappingProxyType(
         "other_law": "法律、法规、规章规定其他应当从轻或者减轻行政处罚的情形",
     }
 )
+
+
+# The medium of the discharge, where a table row depends on it (广东裁量表 §3.4.2 has one table per medium).
+MEDIA: Mapping[str, str] = MappingProxyType({"air": "大气污染物", "water": "水污染物"})
 
 
 class Grade(StrEnum):
@@ -77,6 +85,25 @@ class Mitigation:
 
 
 @dataclass(frozen=True, slots=True)
+class RecheckCycle:
+    """One 责令改正 order and its re-inspection (按日连续处罚)."""
+
+    order_served: dt.date
+    rechecked: dt.date
+    violation_found: bool = True  # 拒不改正 (still discharging, or obstructing the recheck: 28号令第十三条)
+
+
+@dataclass(frozen=True, slots=True)
+class LateFeeFacts:
+    """加处罚款: the last day to pay, the day paid (or the day the fee is counted to) and the days of
+    行政复议/行政诉讼 not counted (行政处罚法第七十三条第三款)."""
+
+    due_date: dt.date
+    paid_date: dt.date
+    paused_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class PenaltyFacts:
     levels: Mapping[str, str] = field(default_factory=dict)  # factor id → level id | UNPROVABLE
     bases: Mapping[str, object] = field(default_factory=dict)  # base code → amount (yuan)
@@ -91,6 +118,9 @@ class PenaltyFacts:
     prefer_warning: bool = False
     exemption: ExemptionFacts | None = None
     escalated: bool = False  # the condition of the sanction's escalation tier is established
+    medium: str | None = None  # MEDIA key, asked where the table row depends on it
+    daily_cycles: tuple[RecheckCycle, ...] = ()  # 按日连续处罚: each order and its re-inspection
+    late_fee: LateFeeFacts | None = None  # 加处罚款: due and payment dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +154,8 @@ class PenaltyResult:
     grade: Grade | None = None
     rule_set_id: str | None = None
     exemption: ExemptionOutcome | None = None
+    notices: tuple[str, ...] = ()  # what the officer must know (a row not applied, a late re-inspection …)
+    days: int | None = None  # 按日连续处罚 / 加处罚款: the days counted
 
     @property
     def unverified(self) -> bool:
@@ -137,7 +169,7 @@ class PenaltyResult:
             "serious": self.serious, "daily_penalty_applicable": self.daily_penalty_applicable,
             "statutory_min": None if self.statutory_min is None else str(self.statutory_min),
             "statutory_max": None if self.statutory_max is None else str(self.statutory_max),
-            "unverified": self.unverified,
+            "unverified": self.unverified, "notices": list(self.notices), "days": self.days,
             "steps": [
                 {"description": s.description, "rule": s.rule, "source": s.source,
                  "values": s.values, "unverified": s.unverified}

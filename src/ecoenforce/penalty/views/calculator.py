@@ -43,7 +43,7 @@ DECISION_LABELS = dict(DecisionType.choices)
 VALUE_LABELS = {
     "min": "最低额", "max": "最高额", "base": "计罚基数", "weight": "权重(%)", "total": "累计(%)",
     "before": "调整前", "amount": "金额", "value": "数值", "rate": "比例", "scale": "系数",
-    "max_rate": "最高比例", "days": "日数", "fine": "罚款",
+    "max_rate": "最高比例", "days": "日数", "fine": "罚款", "daily": "每日数额",
 }
 
 
@@ -258,6 +258,7 @@ def result_context(comp: Computation) -> dict[str, Any]:
                                                                          x.result.statutory_max),
                    "amount": "不再处罚" if x.result is None else _outcome(x.result)} for x in sides],
         "transition": t, "law_notes": comp.law_notes, "rule_set_notes": comp.rule_set_notes,
+        "notices": r.notices, "days": r.days,
         "applied": f"{comp.applied_law}{comp.applied_article}",
         "rule_set": comp.rule_set.name if comp.rule_set else catalog_items.NO_RULE_SET_LABEL,
         "computed_at": timezone.localtime(),
