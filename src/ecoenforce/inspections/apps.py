@@ -18,4 +18,4 @@ class InspectionsConfig(AppConfig):
         from ecoenforce.cases.registry import register_case_filed_hook
         from ecoenforce.inspections import positive
 
-        register_case_filed_hook(positive.on_case_filed)  # filing a case removes the entity from the positive list
+        register_case_filed_hook(positive.on_case_filed)  # a filed case removes the entity from the list
