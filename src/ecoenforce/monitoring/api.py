@@ -19,7 +19,8 @@ from ecoenforce.entities.models import Entity
 from ecoenforce.entities.selectors import entity_get_for
 from ecoenforce.monitoring import selectors as sel
 from ecoenforce.monitoring.alerts import rule_label
-from ecoenforce.monitoring.services import field_event_add, power_readings_add
+from ecoenforce.monitoring.models import MaintenanceWindow
+from ecoenforce.monitoring.services import field_event_add, maintenance_window_add, power_readings_add
 from ecoenforce.org.permissions import authorize
 
 router = Router()
@@ -183,3 +184,45 @@ def events(request: HttpRequest, entity_id: int, payload: EventIn) -> EventOut:
         by=request.user,
     )
     return EventOut(id=event.pk, created=created)
+
+
+class WindowIn(Schema):
+    kind: Literal["M", "C"] = Field(description="M 维护 / C 校准（HJ 212-2017 表8 的标记）")
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    note: str = Field("", max_length=200, pattern=NO_NUL)
+
+
+class WindowOut(Schema):
+    id: int
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    note: str
+
+
+def _window_out(w: MaintenanceWindow) -> WindowOut:
+    return WindowOut(id=w.pk, kind=w.kind, starts_at=w.starts_at, ends_at=w.ends_at, note=w.note)
+
+
+@router.get("/points/{point_id}/maintenance-windows", response=list[WindowOut], summary="点位登记的运维时段")
+def maintenance_windows(request: HttpRequest, point_id: int) -> list[WindowOut]:
+    authorize(request.user, "monitoring.view", action="monitoring.point")
+    point = sel.point_get_for(request.user, point_id)
+    return [_window_out(w) for w in MaintenanceWindow.objects.filter(point=point)[:1000]]
+
+
+@router.post(
+    "/points/{point_id}/maintenance-windows", response=WindowOut, summary="登记运维（维护、校准）时段"
+)
+def maintenance_window_create(request: HttpRequest, point_id: int, payload: WindowIn) -> WindowOut:
+    point = sel.point_get_for(request.user, point_id)
+    window = maintenance_window_add(
+        point=point,
+        kind=payload.kind,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        note=payload.note,
+        by=request.user,
+    )
+    return _window_out(window)

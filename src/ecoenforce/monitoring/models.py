@@ -236,3 +236,34 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class MaintenanceWindow(models.Model):
+    """A scheduled maintenance or calibration period of a point's monitoring equipment (运维计划).
+
+    Flags M/C outside every recorded window are screened (rules_context.flag_outside_window)."""
+
+    class Kind(models.TextChoices):
+        MAINTENANCE = "M", "维护"
+        CALIBRATION = "C", "校准"
+
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.CASCADE, related_name="+", verbose_name="监测点"
+    )
+    kind = models.CharField("类型", max_length=1, choices=Kind.choices)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "运维时段"
+        verbose_name_plural = "运维时段"
+        ordering: ClassVar = ["-starts_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["point", "starts_at"], name="maint_window_point")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.point_list, name="points"),
     path("map/divisions.geojson", views.division_layer, name="divisions"),
     path("points/<int:pk>/", views.point_detail, name="point"),
+    path("points/<int:pk>/maintenance-windows/", views.maintenance_window_create, name="window_add"),
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/export.xlsx", views.alert_export, name="alerts_export"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert"),

@@ -19,7 +19,8 @@ from ecoenforce.monitoring import alerts as al
 from ecoenforce.monitoring import handoff
 from ecoenforce.monitoring import selectors as sel
 from ecoenforce.monitoring.excel import alerts_xlsx
-from ecoenforce.monitoring.models import AlertStatus, Measurement, Severity
+from ecoenforce.monitoring.models import AlertStatus, MaintenanceWindow, Measurement, Severity
+from ecoenforce.monitoring.services import maintenance_window_add
 from ecoenforce.org.permissions import authorize, can
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,8 +123,30 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days": days,
             "alerts": alerts,
             "rule_label": al.rule_label,
+            "windows": MaintenanceWindow.objects.filter(point=point)[:50],
+            "window_kinds": MaintenanceWindow.Kind.choices,
+            "can_feed": can(request.user, "monitoring.feed", point.outlet.entity),
         },
     )
+
+
+@login_required
+@require_POST
+def maintenance_window_create(request: HttpRequest, pk: int) -> HttpResponse:
+    point = sel.point_get_for(request.user, pk)
+    try:
+        maintenance_window_add(
+            point=point,
+            kind=request.POST.get("kind", ""),
+            starts_at=request.POST.get("starts_at", ""),
+            ends_at=request.POST.get("ends_at", ""),
+            note=request.POST.get("note", ""),
+            by=request.user,
+        )
+        messages.success(request, "已登记运维时段")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("monitoring:point", pk=pk)
 
 
 def _alert_filters(request: HttpRequest) -> dict[str, str]:
