@@ -267,3 +267,34 @@ class MaintenanceWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PowerImport(models.Model):
+    """An uploaded Excel of power-meter readings between preview and commit (committed once).
+
+    The checked rows are held here, so the commit stores exactly what was previewed; the status flips
+    inside the commit's transaction, so a second submission of the same preview writes nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "待提交"
+        COMMITTED = "committed", "已导入"
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+", verbose_name="监管对象")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField("文件名", max_length=255)
+    file_sha256 = models.CharField("文件SHA-256", max_length=64)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    good_rows = models.JSONField("待导入读数", default=list)  # [[meter code, ISO time, kW]]
+    errors = models.JSONField("错误", default=list)  # [{"row", "message"}]
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PREVIEWED)
+    added = models.PositiveIntegerField("新增条数", default=0)
+    duplicates = models.PositiveIntegerField("重复条数", default=0)
+
+    class Meta:
+        verbose_name = "用电读数导入"
+        verbose_name_plural = "用电读数导入"
+
+    def __str__(self) -> str:
+        return self.file_name
