@@ -54,7 +54,7 @@ def partition_name(year: int, month: int, table: str = MEASUREMENTS) -> str:
 
 
 def ensure_months(months: set[tuple[int, int]], table: str = MEASUREMENTS) -> None:
-    """Create the monthly partitions (UTC bounds) of `table` for the given (year, month)s; idempotent, cached."""
+    """Create the monthly partitions (UTC bounds) of `table` for the (year, month)s; idempotent, cached."""
     if not is_partitioned():
         return
     todo = {(table, y, m) for y, m in months} - _known
