@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -66,7 +67,7 @@ def ensure_months(months: set[tuple[int, int]], table: str = MEASUREMENTS) -> No
                 f"FOR VALUES FROM ('{year:04d}-{month:02d}-01 00:00+00') TO ('{ny:04d}-{nm:02d}-01 00:00+00')"
             )
             # remembered once committed: a rolled-back batch takes its CREATE TABLE with it
-            transaction.on_commit(lambda key=(table, year, month): _known.add(key))
+            transaction.on_commit(partial(_known.add, (table, year, month)))
 
 
 def ensure_around(now: dt.datetime, *, back: int = 1, ahead: int = 2) -> None:
