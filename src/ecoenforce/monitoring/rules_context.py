@@ -136,10 +136,11 @@ def status_contradiction(
     off = p["off_status"]["value"]
     on = p["running_status"]["value"]
     present = ~np.isnan(values)
+    codes = np.ascontiguousarray(flags, dtype="<U1").view(np.uint32)  # one code point per flag: fast compares
     with np.errstate(invalid="ignore"):
         flowing = flow > 0
-        claims_normal = present & (flags == "N") & (running_status == off)
-        claims_stopped = present & (flags == "F") & (running_status == on)
+        claims_normal = present & (codes == ord("N")) & (running_status == off)
+        claims_stopped = present & (codes == ord("F")) & (running_status == on)
     bad = flowing & (claims_normal | claims_stopped)
     r, s, e = runs(bad, p["min_hours"]["value"])
     return _findings("status_contradiction", r, s, e, 2)
