@@ -31,7 +31,7 @@ LOGGERS = int(os.environ.get("BENCH_HJ212_LOGGERS", "200"))
 HOURS = int(os.environ.get("BENCH_HJ212_HOURS", "50"))
 MODES = os.environ.get("BENCH_HJ212_MODES", "sqlite,postgres,jetstream").split(",")
 PG = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "ecoenforce_bench_hj212"
+PG_DB = os.environ.get("BENCH_HJ212_DB", "ecoenforce_bench_hj212")  # dropped and made afresh
 
 SEED = """
 from ecoenforce.org.services import unit_create
@@ -70,7 +70,7 @@ def pg_url(name: str) -> str:
 def prepare(mode: str) -> dict[str, str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ecoenforce.settings"}
     if mode == "sqlite":
-        var = Path("/tmp/ecoenforce_bench_hj212")
+        var = Path(os.environ.get("BENCH_HJ212_VAR", "/tmp/ecoenforce_bench_hj212"))
         shutil.rmtree(var, ignore_errors=True)
         var.mkdir(parents=True)
         env.pop("DATABASE_URL", None)

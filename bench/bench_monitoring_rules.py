@@ -45,6 +45,9 @@ def main() -> None:
             flow=sim.flow,
             production_kw=sim.production_kw,
             treatment_kw=sim.treatment_kw,
+            scheduled=sim.scheduled,
+            running_status=sim.running_status,
+            notices=sim.notices,
             params=params,
         )
         elapsed += time.perf_counter() - t0

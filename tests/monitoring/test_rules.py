@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ecoenforce.monitoring import rules
+from ecoenforce.monitoring import rules, rules_context
 from ecoenforce.monitoring.screen_pure import screen_all
 from ecoenforce.monitoring.simulate import FAULTS, generate, score
 
@@ -84,6 +84,53 @@ def test_flag_abuse_just_under_limit_treatment_off():
     assert [(f.start, f.end) for f in found] == [(3, 5)]
 
 
+def test_shift_after_notice_fires_on_a_fall_after_the_notice_not_on_noise_or_a_rise():
+    rng = np.random.default_rng(5)
+    hours = 14 * 24
+    base = 25 + 6 * np.sin(2 * np.pi * np.arange(hours) / 24)
+    values = np.vstack([base + rng.normal(0, 1.5, hours) for _ in range(3)])
+    values[0, 240:] *= 0.5  # falls by half right after the notice at hour 240
+    values[2, 240:] *= 1.6  # rises: not what the rule looks for
+    valid = np.ones_like(values, dtype=bool)
+    notices = np.array([240, 240, 240])
+    found = rules_context.shift_after_notice(values, valid, notices, P)
+    assert [(f.row, f.start, f.end) for f in found] == [(0, 240, 311)]
+    assert found[0].facts["change"] < -0.3
+    # invalid (flagged) hours are not judged: with the after-window mostly invalid there is nothing to say
+    valid[0, 240:300] = False
+    assert rules_context.shift_after_notice(values, valid, notices, P) == []
+    # a notice too close to the end of the data waits for the after-window to fill
+    assert rules_context.shift_after_notice(values, np.ones_like(valid), np.array([300, -1, -1]), P) == []
+
+
+def test_flag_outside_window_spares_recorded_windows_and_their_edges():
+    flagged = np.zeros((1, 72), dtype=bool)
+    scheduled = np.zeros((1, 72), dtype=bool)
+    scheduled[0, 10:12] = True
+    flagged[0, 9:13] = True  # inside the window, widened by one hour of grace
+    flagged[0, 30:33] = True  # day 2: three maintenance hours with no window
+    flagged[0, 50] = True  # day 3: one stray hour
+    found = rules_context.flag_outside_window(flagged, scheduled, P)
+    assert [(f.start, f.end, f.facts["hours"]) for f in found] == [(30, 32, 3)]
+    scheduled[0, 30:33] = True  # once recorded, the same maintenance is in order
+    assert rules_context.flag_outside_window(flagged, scheduled, P) == []
+
+
+def test_status_contradiction_both_ways_and_only_while_flow_runs():
+    values = np.full((1, 12), 20.0)
+    flags = np.full((1, 12), "N")
+    rs = np.ones((1, 12))
+    flow = np.full((1, 12), 8.0)
+    rs[0, 2:5] = 0  # facility off, data "normal"
+    flags[0, 7:10] = "F"  # data "source stopped", facility running
+    found = rules_context.status_contradiction(values, flags, rs, flow, P)
+    assert [(f.start, f.end) for f in found] == [(2, 4), (7, 9)]
+    flow[0, :] = 0.0  # nothing flows: both records can be true
+    assert rules_context.status_contradiction(values, flags, rs, flow, P) == []
+    rs[:] = np.nan  # no running status reported: nothing to contradict
+    assert rules_context.status_contradiction(values, flags, rs, np.full((1, 12), 8.0), P) == []
+
+
 # Floor 0.9: the simulator's faults are clear-cut (whole days over the limit, ≥ 10 frozen hours, …),
 # so a working rule finds all of them; 0.9 leaves room for a random fault that lands on a boundary
 # (e.g. a flat line that starts in a gap) without letting a broken rule pass.
@@ -102,6 +149,9 @@ def test_precision_and_recall_per_rule_on_labelled_simulator_data(seed):
         flow=sim.flow,
         production_kw=sim.production_kw,
         treatment_kw=sim.treatment_kw,
+        scheduled=sim.scheduled,
+        running_status=sim.running_status,
+        notices=sim.notices,
     )
     flat = [(f.rule, f.row, f.start, f.end) for f in found]
     for rule in FAULTS:
@@ -120,5 +170,8 @@ def test_clean_data_raises_nothing():
         flow=sim.flow,
         production_kw=sim.production_kw,
         treatment_kw=sim.treatment_kw,
+        scheduled=sim.scheduled,
+        running_status=sim.running_status,
+        notices=sim.notices,
     )
     assert found == []

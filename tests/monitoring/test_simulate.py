@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from ecoenforce.monitoring.models import FrameStatus, Measurement, RawFrame
+from ecoenforce.monitoring.models import FrameStatus, Measurement, PowerMeter, PowerReading, RawFrame
 from tests.monitoring.conftest import MN_A, MN_B, make_plant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,8 +31,19 @@ def test_demo_simulation_stores_every_acknowledged_packet_and_logs_the_broken(
     assert "已登记演示数采仪" in out and "筛查规则发现异常" in out
     ok = RawFrame.objects.filter(status=FrameStatus.OK).count()
     assert acked == ok > 0
+    hourly = RawFrame.objects.filter(status=FrameStatus.OK, cn="2061").count()
+    status = RawFrame.objects.filter(status=FrameStatus.OK, cn="2021").count()
+    assert hourly + status == ok and status == hourly  # each hour: the data, then the facility's run status
     # every acknowledged hourly packet is in the measurements exactly once (water: COD, NH3-N, flow)
-    assert Measurement.objects.filter(period="hour").values("point_id", "data_time").distinct().count() == ok
+    assert (
+        Measurement.objects.filter(period="hour").values("point_id", "data_time").distinct().count() == hourly
+    )
+    # ... and every run status (SB1-RS, HJ 212-2017 表4) as a real-time row of the point
+    assert Measurement.objects.filter(period="rtd", pollutant="SB1-RS").count() == status
+    # both points' production and treatment meters got one reading per simulated hour (分表计电)
+    meters = PowerMeter.objects.filter(point__isnull=False)
+    assert sorted(meters.values_list("kind", flat=True)) == ["production"] * 2 + ["treatment"] * 2
+    assert PowerReading.objects.count() == 4 * 3 * 24
     broken = RawFrame.objects.filter(status__in=[FrameStatus.BAD_CRC, FrameStatus.BAD_FORMAT]).count()
     sent_broken = int(summary.group(2))
     assert sent_broken >= 1 and broken >= sent_broken  # a malformed frame can be cut into frame + junk

@@ -6,7 +6,6 @@ Same selectors and services as the pages, so the same scoping (404 outside the j
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -19,7 +18,8 @@ from ecoenforce.entities.models import Entity
 from ecoenforce.entities.selectors import entity_get_for
 from ecoenforce.monitoring import selectors as sel
 from ecoenforce.monitoring.alerts import rule_label
-from ecoenforce.monitoring.services import field_event_add, power_readings_add
+from ecoenforce.monitoring.models import MaintenanceWindow
+from ecoenforce.monitoring.services import field_event_add, maintenance_window_add, power_readings_add
 from ecoenforce.org.permissions import authorize
 
 router = Router()
@@ -140,19 +140,15 @@ def power_readings_xlsx(
     entity_id: int,
     file: File[UploadedFile],
 ) -> ReadingsOut:
-    """Columns: 电表编号, 时间 (YYYY-MM-DD HH:MM), 有功功率(kW); the first row is the header."""
-    from openpyxl import load_workbook
+    """Columns: 电表编号, 时间 (YYYY-MM-DD HH:MM), 有功功率(kW); the first row is the header. The same
+    budgets (size, rows, read time) as the page's import; any bad row rejects the whole file."""
+    from ecoenforce.monitoring import power_import
 
     entity = _entity(request, entity_id)
-    try:
-        ws = load_workbook(io.BytesIO(file.read(20 * 1024 * 1024)), read_only=True, data_only=True).active
-    except Exception as exc:  # not an xlsx: openpyxl raises several types
-        raise ValidationError("文件不是有效的 Excel（.xlsx）文件") from exc
-    if ws is None:
-        raise ValidationError("Excel 文件中没有工作表")
-    rows = [
-        tuple(r[:3]) for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r[:3])
-    ]
+    authorize(request.user, "monitoring.feed", entity, action="power_readings.add")
+    if file.size is not None and file.size > power_import.MAX_BYTES:
+        raise ValidationError("文件超过 20 MB 上限，请拆分后分批导入")
+    rows = [cells for _, cells in power_import.read_rows(file.read())]
     if not rows:
         raise ValidationError("Excel 中没有读数")
     result = power_readings_add(entity=entity, readings=rows, by=request.user)
@@ -183,3 +179,45 @@ def events(request: HttpRequest, entity_id: int, payload: EventIn) -> EventOut:
         by=request.user,
     )
     return EventOut(id=event.pk, created=created)
+
+
+class WindowIn(Schema):
+    kind: Literal["M", "C"] = Field(description="M 维护 / C 校准（HJ 212-2017 表8 的标记）")
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    note: str = Field("", max_length=200, pattern=NO_NUL)
+
+
+class WindowOut(Schema):
+    id: int
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    note: str
+
+
+def _window_out(w: MaintenanceWindow) -> WindowOut:
+    return WindowOut(id=w.pk, kind=w.kind, starts_at=w.starts_at, ends_at=w.ends_at, note=w.note)
+
+
+@router.get("/points/{point_id}/maintenance-windows", response=list[WindowOut], summary="点位登记的运维时段")
+def maintenance_windows(request: HttpRequest, point_id: int) -> list[WindowOut]:
+    authorize(request.user, "monitoring.view", action="monitoring.point")
+    point = sel.point_get_for(request.user, point_id)
+    return [_window_out(w) for w in MaintenanceWindow.objects.filter(point=point)[:1000]]
+
+
+@router.post(
+    "/points/{point_id}/maintenance-windows", response=WindowOut, summary="登记运维（维护、校准）时段"
+)
+def maintenance_window_create(request: HttpRequest, point_id: int, payload: WindowIn) -> WindowOut:
+    point = sel.point_get_for(request.user, point_id)
+    window = maintenance_window_add(
+        point=point,
+        kind=payload.kind,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        note=payload.note,
+        by=request.user,
+    )
+    return _window_out(window)

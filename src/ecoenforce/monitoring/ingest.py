@@ -58,7 +58,8 @@ class Store:
         rows, owners = self._measurements(items, outcomes)
         with transaction.atomic():
             dupes = self._mark_duplicates(rows, owners, outcomes)
-            partitions.ensure_months({(r.data_time.year, r.data_time.month) for r in rows})
+            partitions.ensure_months(partitions.months_of(r.data_time for r in rows))
+            partitions.ensure_months(partitions.months_of(item.at for item in items), partitions.RAW_LOG)
             _insert_measurements([r for i, r in enumerate(rows) if owners[i] not in dupes])
             _insert_raw(items, outcomes)
             self._quarantine(items, outcomes)

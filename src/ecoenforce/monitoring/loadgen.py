@@ -1,7 +1,8 @@
 """Turn simulated series into HJ 212 packets and send them over TCP as N loggers (the load generator).
 
-Each logger opens one connection, sends its hourly uploads (2061, Flag=5) one after another and waits
-for each 9014 before the next, as a real logger does; `bad_share` of the packets get a broken CRC or a
+Each logger opens one connection, sends its hourly uploads (2061, Flag=5) — each followed by the run
+status of its treatment facility (2021, `SB1-RS`, HJ 212-2017 表4) — one after another and waits for
+each 9014 before the next, as a real logger does; `bad_share` of the packets get a broken CRC or a
 malformed segment (labelled, never acknowledged). Returns the acknowledgement latencies.
 """
 
@@ -27,6 +28,7 @@ class Device:
     pw: str
     rows: list[int]  # the simulated rows (pollutants) this logger reports
     flow_code: str = "w00000"
+    facility: str = "SB1"  # the treatment facility whose run status (RS) the logger reports
 
 
 @dataclass
@@ -56,6 +58,11 @@ def packets_for(dev: Device, sim: Simulated, start: dt.datetime, hours: range) -
         )
         qn = (start + dt.timedelta(hours=h)).strftime("%Y%m%d%H%M%S") + f"{h % 1000:03d}"
         out.append(Packet(st="32", cn="2061", pw=dev.pw, mn=dev.mn, qn=qn, flag=5, cp=Cp.of(*groups)))
+        rs = sim.running_status[dev.rows[0], h]
+        if not np.isnan(rs):
+            status = [groups[0], {f"{dev.facility}-RS": str(int(rs))}]
+            qn_rs = (start + dt.timedelta(hours=h, seconds=1)).strftime("%Y%m%d%H%M%S") + f"{h % 1000:03d}"
+            out.append(Packet(st="32", cn="2021", pw=dev.pw, mn=dev.mn, qn=qn_rs, flag=5, cp=Cp.of(*status)))
     return out
 
 

@@ -236,3 +236,65 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class MaintenanceWindow(models.Model):
+    """A scheduled maintenance or calibration period of a point's monitoring equipment (运维计划).
+
+    Flags M/C outside every recorded window are screened (rules_context.flag_outside_window)."""
+
+    class Kind(models.TextChoices):
+        MAINTENANCE = "M", "维护"
+        CALIBRATION = "C", "校准"
+
+    point = models.ForeignKey(
+        MonitoringPoint, on_delete=models.CASCADE, related_name="+", verbose_name="监测点"
+    )
+    kind = models.CharField("类型", max_length=1, choices=Kind.choices)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "运维时段"
+        verbose_name_plural = "运维时段"
+        ordering: ClassVar = ["-starts_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["point", "starts_at"], name="maint_window_point")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PowerImport(models.Model):
+    """An uploaded Excel of power-meter readings between preview and commit (committed once).
+
+    The checked rows are held here, so the commit stores exactly what was previewed; the status flips
+    inside the commit's transaction, so a second submission of the same preview writes nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "待提交"
+        COMMITTED = "committed", "已导入"
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+", verbose_name="监管对象")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField("文件名", max_length=255)
+    file_sha256 = models.CharField("文件SHA-256", max_length=64)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    good_rows = models.JSONField("待导入读数", default=list)  # [[meter code, ISO time, kW]]
+    errors = models.JSONField("错误", default=list)  # [{"row", "message"}]
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PREVIEWED)
+    added = models.PositiveIntegerField("新增条数", default=0)
+    duplicates = models.PositiveIntegerField("重复条数", default=0)
+
+    class Meta:
+        verbose_name = "用电读数导入"
+        verbose_name_plural = "用电读数导入"
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -14,7 +14,15 @@ from typing import Any
 import numpy as np
 
 from ecoenforce.entities.models import MonitoringPoint, Outlet, PollutantLimit
-from ecoenforce.monitoring.models import EquipmentKind, Measurement, Period, PowerMeter, PowerReading
+from ecoenforce.monitoring.models import (
+    EquipmentKind,
+    MaintenanceWindow,
+    Measurement,
+    Period,
+    PowerMeter,
+    PowerReading,
+)
+from ecoenforce.monitoring.notices import latest_notices
 from ecoenforce.monitoring.rules import Finding
 from ecoenforce.monitoring.screen_pure import screen_all
 
@@ -46,7 +54,7 @@ def screen_recent(*, now: dt.datetime, point_ids: list[int] | None = None) -> in
 
 
 def _pollutant_for(f: Finding, pollutant: str) -> str:
-    return "" if f.rule in ("treatment_off",) else pollutant
+    return "" if f.rule in ("treatment_off", "status_contradiction") else pollutant
 
 
 def _load(
@@ -77,6 +85,9 @@ def _load(
     point_rows = [p for p, _ in series]
     flow = np.vstack([flow_by_point[p] for p in point_rows])
     production, treatment, running = _power(point_rows, start, hours)
+    scheduled = _scheduled(point_rows, start, hours)
+    running_status = _running_status(point_rows, start, hours)
+    notices = _notices(point_rows, start, end)
     return series, {
         "values": values,
         "flags": flags,
@@ -86,7 +97,61 @@ def _load(
         "production_kw": production,
         "treatment_kw": treatment,
         "running_kw": running,
+        "scheduled": scheduled,
+        "running_status": running_status,
+        "notices": notices,
     }
+
+
+def _col(t: dt.datetime, start: dt.datetime) -> int:
+    return int((t - start).total_seconds() // 3600)
+
+
+def _scheduled(points: list[int], start: dt.datetime, hours: int) -> np.ndarray:
+    """Hours covered by a recorded maintenance window of each row's point (a partly covered hour counts)."""
+    out = np.zeros((len(points), hours), dtype=bool)
+    end = start + dt.timedelta(hours=hours)
+    rows_of: dict[int, list[int]] = defaultdict(list)
+    for i, p in enumerate(points):
+        rows_of[p].append(i)
+    for p, a, b in MaintenanceWindow.objects.filter(
+        point_id__in=set(points), starts_at__lt=end, ends_at__gt=start
+    ).values_list("point_id", "starts_at", "ends_at"):
+        first = max(0, _col(a, start))
+        last = min(hours, -(-int((b - start).total_seconds()) // 3600))  # ceil: the hour the window ends in
+        out[rows_of[p], first:last] = True
+    return out
+
+
+def _running_status(points: list[int], start: dt.datetime, hours: int) -> np.ndarray:
+    """Each hour's treatment running status (HJ 212 SBxxx-RS, any period): the lowest reported in the hour
+    across the point's facilities, so one facility off counts as off; NaN where none was reported."""
+    out = np.full((len(points), hours), np.nan)
+    end = start + dt.timedelta(hours=hours)
+    rows_of: dict[int, list[int]] = defaultdict(list)
+    for i, p in enumerate(points):
+        rows_of[p].append(i)
+    for p, t, v in Measurement.objects.filter(
+        point_id__in=set(points), pollutant__endswith="-RS", data_time__gte=start, data_time__lt=end
+    ).values_list("point_id", "data_time", "value"):
+        if v is None:
+            continue
+        col = _col(t, start)
+        for i in rows_of[p]:
+            out[i, col] = np.fmin(out[i, col], v)
+    return out
+
+
+def _notices(points: list[int], start: dt.datetime, end: dt.datetime) -> np.ndarray:
+    """Hour index of the latest inspection notice of each row's entity within the window, -1 none."""
+    entity_of = dict(
+        MonitoringPoint.objects.filter(pk__in=set(points)).values_list("pk", "outlet__entity_id")
+    )
+    latest = latest_notices(set(entity_of.values()), start, end)
+    return np.array(
+        [_col(latest[entity_of[p]], start) if entity_of.get(p) in latest else -1 for p in points],
+        dtype=np.intp,
+    )
 
 
 def _limits(series: list[tuple[int, str]]) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,14 @@ from django.utils import timezone
 from ecoenforce.audit.services import audit_record
 from ecoenforce.entities.models import Entity, MonitoringPoint
 from ecoenforce.monitoring.devices import hash_pw
-from ecoenforce.monitoring.models import Device, FieldEvent, PowerMeter, PowerReading, QuarantinedDevice
+from ecoenforce.monitoring.models import (
+    Device,
+    FieldEvent,
+    MaintenanceWindow,
+    PowerMeter,
+    PowerReading,
+    QuarantinedDevice,
+)
 from ecoenforce.org.permissions import authorize
 
 
@@ -149,6 +156,41 @@ def field_event_add(
             after={"entity": entity.pk, "kind": kind, "external_id": event.external_id},
         )
     return event, True
+
+
+MAX_WINDOW = dt.timedelta(days=31)  # longer work is a stoppage: 令第19号 art 8 asks for consent, not a window
+
+
+def maintenance_window_add(
+    *, point: MonitoringPoint, kind: str, starts_at: Any, ends_at: Any, note: str, by: Any
+) -> MaintenanceWindow:
+    """Record a scheduled maintenance or calibration period of a point's monitoring equipment."""
+    authorize(by, "monitoring.feed", point.outlet.entity, action="maintenance_window.add")
+    start, end = _aware(starts_at), _aware(ends_at)
+    if start is None or end is None:
+        raise ValidationError({"starts_at": "时间格式应为 YYYY-MM-DD HH:MM"})
+    if end <= start:
+        raise ValidationError({"ends_at": "结束时间应晚于开始时间"})
+    if end - start > MAX_WINDOW:
+        raise ValidationError({"ends_at": "单个运维时段不超过31天；更长的停运应按规定报告"})
+    window = MaintenanceWindow(
+        point=point, kind=kind, starts_at=start, ends_at=end, note=(note or "").strip(), created_by=by
+    )
+    window.full_clean(exclude=["created_by"])
+    with transaction.atomic():
+        window.save()
+        audit_record(
+            actor=by,
+            action="maintenance_window.add",
+            target=window,
+            after={
+                "point": point.pk,
+                "kind": kind,
+                "starts_at": start.isoformat(),
+                "ends_at": end.isoformat(),
+            },
+        )
+    return window
 
 
 def _aware(value: Any) -> dt.datetime | None:

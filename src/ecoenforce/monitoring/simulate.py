@@ -19,7 +19,16 @@ FAULTS = (
     "flag_abuse",
     "just_under_limit",
     "treatment_off",
+    "shift_after_notice",
+    "flag_outside_window",
+    "status_contradiction",
 )
+# faults that need a week of data before and days after their start
+LONG_FAULTS = frozenset({"shift_after_notice"})
+LONG_MIN_DAYS = 11
+# the scheduled calibration every point has: 2 hours once a week (HJ 355-2019 / HJ 75-2017 require periodic
+# calibration; a weekly 2-hour slot is a typical operation contract)
+CALIBRATION = {"every_days": 7, "hour": 10, "hours": 2}
 # pollutant: (base level, daily swing, noise sd, limit) — water COD/NH3-N in mg/L, air SO2 in mg/m3
 PATTERNS = {
     "w01018": (25.0, 6.0, 1.5, 50.0),
@@ -45,6 +54,9 @@ class Simulated:
     treatment_kw: npt.NDArray[np.float64]
     limits: npt.NDArray[np.float64]
     pollutants: list[str]
+    scheduled: npt.NDArray[np.bool_]  # hours inside the point's recorded maintenance windows
+    running_status: npt.NDArray[np.float64]  # SBxxx-RS of the treatment facility (1 run, 0 off, NaN none)
+    notices: npt.NDArray[np.intp]  # hour index of the latest inspection notice, -1 none
     labels: list[Label] = field(default_factory=list)
 
     @property
@@ -77,10 +89,33 @@ def generate(
     flow = np.round(10 + 3 * daily + rng.normal(0, 0.5, (rows, hours)), 2)
     production = np.full((rows, hours), 120.0) + rng.normal(0, 5, (rows, hours))
     treatment = np.full((rows, hours), 45.0) + rng.normal(0, 2, (rows, hours))
-    sim = Simulated(values, np.full((rows, hours), "N"), flow, production, treatment, limits, names)
+    flags = np.full((rows, hours), "N")
+    scheduled = np.zeros((rows, hours), dtype=bool)
+    for row in range(rows):
+        first = (row % CALIBRATION["every_days"]) * 24 + CALIBRATION["hour"]
+        for s in range(first, hours, CALIBRATION["every_days"] * 24):
+            scheduled[row, s : s + CALIBRATION["hours"]] = True
+    rs = np.ones((rows, hours))
+    notices = np.full(rows, -1, dtype=np.intp)
+    sim = Simulated(
+        values, flags, flow, production, treatment, limits, names, scheduled, rs, notices
+    )  # fmt: skip
+    choices = [f for f in FAULTS if days >= LONG_MIN_DAYS or f not in LONG_FAULTS]
     for row in range(rows):
         if rng.random() < fault_share and days >= 3:
-            _inject(sim, row, FAULTS[int(rng.integers(len(FAULTS)))], rng)
+            _inject(sim, row, choices[int(rng.integers(len(choices)))], rng)
+    labelled = np.zeros((rows, hours), dtype=bool)
+    for lb in sim.labels:
+        labelled[lb.row, lb.start : lb.end + 1] = True
+    # the scheduled calibrations happen (flag C inside the window) except where a fault was injected,
+    # so a legitimate calibration never hides the fault a label promises
+    sim.flags[scheduled & ~labelled & (sim.flags == "N")] = "C"
+    # notices without any reaction on a share of clean rows: the shift rule must not fire on them
+    if days >= LONG_MIN_DAYS:
+        clean = sorted(set(range(rows)) - {lb.row for lb in sim.labels})
+        for row in clean:
+            if rng.random() < 0.3:
+                sim.notices[row] = int(rng.integers(7 * 24, hours - 3 * 24))
     return sim
 
 
@@ -105,13 +140,38 @@ def _inject(sim: Simulated, row: int, fault: str, rng: np.random.Generator) -> N
         start, end = max(0, hours - 720), hours - 1  # flags scattered over the last 30 days, ~20 %
         picks = rng.random(end - start + 1) < 0.2
         sim.flags[row, start : end + 1] = np.where(picks, rng.choice(["M", "C", "D"], picks.size), "N")
+        # scattered M/C outside any window: this fault is also what the window rule looks for
+        sim.labels.append(Label("flag_outside_window", row, start, end))
     elif fault == "just_under_limit":
         end = start + int(rng.integers(18, 30))
         level = limit * rng.uniform(0.9, 0.97)
         sim.values[row, start : end + 1] = np.round(level + rng.normal(0, limit * 0.002, end - start + 1), 3)
-    else:  # treatment_off: the treatment meter drops to standby while production runs and data flows
+    elif fault == "treatment_off":
+        # the treatment meter drops to standby while production runs and data flows; the logger's own
+        # run status keeps saying "running" (RS=1) — only the separate meter shows the truth
         end = start + int(rng.integers(3, 8))
         sim.treatment_kw[row, start : end + 1] = rng.uniform(0.0, 0.3, end - start + 1)
+    elif fault == "shift_after_notice":
+        # an inspection notice, then within hours the level falls to about half and stays there
+        start = int(rng.integers(7 * 24, hours - 3 * 24))
+        end = start + 3 * 24 - 1
+        lag = int(rng.integers(0, 12))
+        sim.values[row, start + lag :] = np.round(sim.values[row, start + lag :] * rng.uniform(0.4, 0.6), 3)
+        sim.notices[row] = start
+    elif fault == "flag_outside_window":
+        # maintenance (M) for a few hours on a day without any recorded window
+        end = start + int(rng.integers(2, 6))
+        while sim.scheduled[row, max(0, start - 2) : end + 3].any():
+            start, end = start + 24, end + 24
+        if end >= hours:
+            start, end = start - 72, end - 72
+        sim.flags[row, start : end + 1] = "M"
+    else:  # status_contradiction
+        end = start + int(rng.integers(3, 8))
+        if rng.random() < 0.5:  # the treatment facility reports "off" while the data stay "normal"
+            sim.running_status[row, start : end + 1] = 0.0
+        else:  # the data claim the source stopped (F) while the facility runs and the flow goes on
+            sim.flags[row, start : end + 1] = "F"
     sim.labels.append(Label(fault, row, start, end))
 
 

@@ -15,11 +15,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ecoenforce.entities.selectors import entity_get_for
 from ecoenforce.monitoring import alerts as al
-from ecoenforce.monitoring import handoff
+from ecoenforce.monitoring import handoff, power_import
 from ecoenforce.monitoring import selectors as sel
 from ecoenforce.monitoring.excel import alerts_xlsx
-from ecoenforce.monitoring.models import AlertStatus, Measurement, Severity
+from ecoenforce.monitoring.models import (
+    AlertStatus,
+    MaintenanceWindow,
+    Measurement,
+    PowerImport,
+    PowerMeter,
+    Severity,
+)
+from ecoenforce.monitoring.services import maintenance_window_add
 from ecoenforce.org.permissions import authorize, can
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,8 +131,30 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days": days,
             "alerts": alerts,
             "rule_label": al.rule_label,
+            "windows": MaintenanceWindow.objects.filter(point=point)[:50],
+            "window_kinds": MaintenanceWindow.Kind.choices,
+            "can_feed": can(request.user, "monitoring.feed", point.outlet.entity),
         },
     )
+
+
+@login_required
+@require_POST
+def maintenance_window_create(request: HttpRequest, pk: int) -> HttpResponse:
+    point = sel.point_get_for(request.user, pk)
+    try:
+        maintenance_window_add(
+            point=point,
+            kind=request.POST.get("kind", ""),
+            starts_at=request.POST.get("starts_at", ""),
+            ends_at=request.POST.get("ends_at", ""),
+            note=request.POST.get("note", ""),
+            by=request.user,
+        )
+        messages.success(request, "已登记运维时段")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("monitoring:point", pk=pk)
 
 
 def _alert_filters(request: HttpRequest) -> dict[str, str]:
@@ -243,3 +274,70 @@ def alert_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("monitoring:alert", pk=pk)
+
+
+@login_required
+def power_import_upload(request: HttpRequest, entity_id: int) -> HttpResponse:
+    entity = entity_get_for(request.user, entity_id)
+    authorize(request.user, "monitoring.feed", entity, action="power_readings.import")
+    error, status = "", 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "请选择要上传的 Excel 文件"
+        elif upload.size is not None and upload.size > power_import.MAX_BYTES:
+            error = "文件超过 20 MB 上限，请拆分后分批导入"
+        else:
+            try:
+                preview = power_import.power_import_preview(
+                    entity=entity, data=upload.read(), file_name=upload.name or "", by=request.user
+                )
+            except ValidationError as exc:
+                error = "；".join(exc.messages)
+            else:
+                return redirect("monitoring:power_import_preview", pk=preview.pk)
+        status = 400
+    meters = PowerMeter.objects.filter(entity=entity).order_by("code")
+    return render(
+        request,
+        "monitoring/power_import.html",
+        {"entity": entity, "error": error, "meters": meters, "max_rows": power_import.MAX_ROWS},
+        status=status,
+    )
+
+
+@login_required
+def power_import_template(request: HttpRequest, entity_id: int) -> HttpResponse:
+    entity = entity_get_for(request.user, entity_id)
+    authorize(request.user, "monitoring.feed", entity, action="power_readings.import")
+    response = HttpResponse(power_import.template_bytes(entity), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote("分表计电读数导入模板.xlsx")
+    return response
+
+
+@login_required
+def power_import_preview(request: HttpRequest, pk: str) -> HttpResponse:
+    preview = power_import.power_import_get_for(request.user, pk)
+    return render(
+        request,
+        "monitoring/power_import_preview.html",
+        {
+            "preview": preview,
+            "entity": preview.entity,
+            "good_shown": [(c, t[:16].replace("T", " "), v) for c, t, v in preview.good_rows[:200]],
+            "errors_shown": preview.errors[:2000],
+            "committable": preview.status == PowerImport.Status.PREVIEWED and bool(preview.good_rows),
+        },
+    )
+
+
+@login_required
+@require_POST
+def power_import_commit(request: HttpRequest, pk: str) -> HttpResponse:
+    preview = power_import.power_import_get_for(request.user, pk)
+    try:
+        done = power_import.power_import_commit(preview=preview, by=request.user)
+        messages.success(request, f"已导入 {done.added} 条读数（已存在的 {done.duplicates} 条未重复导入）")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("monitoring:power_import_preview", pk=preview.pk)

@@ -15,7 +15,6 @@ from .tolerance import DEFAULT, Tolerance
 
 HEADER_ORDER = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
 _CANON = {k.upper(): k for k in HEADER_ORDER}
-_DIGITS = re.compile(r"[0-9]+")
 _MN_2017 = re.compile(r"[0-9A-F]{24}")
 _MN_2005 = re.compile(r"[0-9A-Za-z]{14}")
 _MN_FREE = re.compile(r"[0-9A-Za-z_\-]{1,27}")
@@ -123,7 +122,6 @@ def _parse_header(text: str, tol: Tolerance, warnings: list[str]) -> dict[str, s
 
 
 _KV = r"[0-9A-Za-z_\-]{1,40}=[^;,=&\r\n]*"
-_ITEM = re.compile(r"([^=;,]+)=([^;,]*)")
 _CP_WELLFORMED = re.compile(rf"(?:{_KV}(?:,{_KV})*(?:;{_KV}(?:,{_KV})*)*)?")
 _CP_LOOSE = re.compile(rf"(?:{_KV}(?:,{_KV})*)?(?:;(?:{_KV}(?:,{_KV})*)?)*")
 
@@ -136,18 +134,15 @@ def _parse_cp(text: str, tol: Tolerance, warnings: list[str]) -> Cp:
         if not (tol.empty_cp_items and _CP_LOOSE.fullmatch(text)):
             raise FormatError("CP is not key=value items separated by ',' and ';'")
         warnings.append("empty_cp_item")
-        groups = [g for g in text.split(";") if g]
-    else:
-        groups = text.split(";")
-    findall = _ITEM.findall
-    return Cp(tuple(tuple(findall(g)) for g in groups))
+    _check_data_time(text, tol, warnings)
+    return Cp.lazy(text)  # validated: the groups are built only when asked for
 
 
 def _int_field(fields: dict[str, str], key: str, lo: int, hi: int, width: int) -> int | None:
     value = fields.get(key)
     if value is None:
         return None
-    if len(value) > width or not _DIGITS.fullmatch(value) or not lo <= int(value) <= hi:
+    if len(value) > width or not (value.isascii() and value.isdigit()) or not lo <= int(value) <= hi:
         raise FieldError(f"{key} must be an integer {lo}–{hi}")
     return int(value)
 
@@ -182,7 +177,6 @@ def _build(fields: dict[str, str], cp: Cp, tol: Tolerance, warnings: list[str], 
         if not tol.split_flag_without_pnum:
             raise FieldError("Flag says split but PNUM/PNO are missing")
         warnings.append("split_flag_without_pnum")
-    _check_data_time(cp, tol, warnings)
     extra = (("RF", fields["RF"]),) if "RF" in fields else ()
     return Packet(
         st=fields["ST"], cn=fields["CN"], pw=fields["PW"], mn=fields["MN"], cp=cp, qn=qn,
@@ -207,11 +201,26 @@ def _check_codes(fields: dict[str, str], version: str, tol: Tolerance, warnings:
         warnings.append("free_mn")
 
 
-_TIME_KEYS = frozenset({"DataTime", "BeginTime", "EndTime", "SystemTime"})
+_VALUE = re.compile(r"[^;,]*")  # always matches
+_TIME_KEYS = ("DataTime=", "BeginTime=", "EndTime=", "SystemTime=")
 
 
-def _check_data_time(cp: Cp, tol: Tolerance, warnings: list[str]) -> None:
-    for key, value in (item for g in cp.groups for item in g if item[0] in _TIME_KEYS):
+def _time_items(text: str) -> list[tuple[str, str]]:
+    """(key, value) of the time fields in CP text, by str.find (a regex scan of the whole CP cost more
+    than the rest of decode); a key counts only at an item's start."""
+    out = []
+    for key in _TIME_KEYS:
+        i = text.find(key)
+        while i >= 0:
+            if i == 0 or text[i - 1] in ";,":
+                out.append((key[:-1], _VALUE.match(text, i + len(key)).group()))  # type: ignore[union-attr]
+            i = text.find(key, i + 1)
+    return out
+
+
+def _check_data_time(text: str, tol: Tolerance, warnings: list[str]) -> None:
+    """Time fields of the (validated) CP text: 14 digits, or 17 under the millisecond tolerance."""
+    for key, value in _time_items(text):
         if len(value) == 17 and value.isdigit() and tol.millisecond_datatime:
             warnings.append("millisecond_datatime")
         elif not (len(value) == 14 and value.isdigit()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Flag bits (PDF2017 §6.3, Flag = V5..V0 D A)
@@ -12,11 +13,44 @@ Item = tuple[str, str]
 Group = tuple[Item, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Cp:
-    """CP=&&…&&: groups separated by ';', items in a group by ',', key=value (§6.3.3), order kept."""
+_ITEM = re.compile(r"([^=;,]+)=([^;,]*)")
 
-    groups: tuple[Group, ...] = ()
+
+class Cp:
+    """CP=&&…&&: groups separated by ';', items in a group by ',', key=value (§6.3.3), order kept.
+
+    A decoded CP keeps its validated text and builds the groups on first use (`lazy`): the ingest path
+    often needs only DataTime and a few factors, and building every tuple was most of decode's time."""
+
+    __slots__ = ("_groups", "_text")
+
+    def __init__(self, groups: tuple[Group, ...] = ()) -> None:
+        self._groups: tuple[Group, ...] | None = groups
+        self._text: str | None = None
+
+    @classmethod
+    def lazy(cls, text: str) -> Cp:
+        """From CP text the decoder has already validated (well-formed items, no empty group)."""
+        cp = cls.__new__(cls)
+        cp._groups = None
+        cp._text = text
+        return cp
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        if self._groups is None:
+            findall = _ITEM.findall
+            self._groups = tuple(tuple(findall(g)) for g in (self._text or "").split(";") if g)
+        return self._groups
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cp) and self.groups == other.groups
+
+    def __hash__(self) -> int:
+        return hash(self.groups)
+
+    def __repr__(self) -> str:
+        return f"Cp(groups={self.groups!r})"
 
     def get(self, key: str) -> str | None:
         for group in self.groups:
@@ -40,6 +74,8 @@ class Cp:
         return out
 
     def text(self) -> str:
+        if self._groups is None and self._text is not None:
+            return self._text
         return ";".join(",".join(f"{k}={v}" for k, v in g) for g in self.groups)
 
     @classmethod

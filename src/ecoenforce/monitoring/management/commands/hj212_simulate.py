@@ -3,8 +3,10 @@
     hj212_simulate --host 127.0.0.1 --port 9000 --days 3          # against a running hj212_serve
     hj212_simulate --demo --points 200 --days 3                    # make demo: own server, then the rules
 
-Loggers are the registered devices (--demo registers the demo's monitoring points first). Faults (see
-monitoring/simulate.py) are written with their labels to --labels (JSON) when given.
+Loggers are the registered devices (--demo registers the demo's monitoring points first). Each hour a
+logger sends its hourly data (2061) and its treatment facility's run status (2021, SB1-RS); the points'
+production and treatment power meters (分表计电) get the simulated kW straight in the database (they do
+not speak HJ 212). Faults (see monitoring/simulate.py) are written with their labels to --labels (JSON).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=212)
         parser.add_argument("--labels", default="", help="把注入的故障写入该 JSON 文件")
         parser.add_argument(
+            "--no-power", dest="power", action="store_false",
+            help="不写入生产设施和治理设施电表读数",
+        )  # fmt: skip
+        parser.add_argument(
             "--demo", action="store_true", help="登记演示数采仪、自带接收服务并运行筛查规则"
         )
 
@@ -53,6 +59,7 @@ class Command(BaseCommand):
         now = timezone.now().astimezone(CST).replace(minute=0, second=0, microsecond=0)
         start = now - dt.timedelta(days=o["days"])
         per_logger, labels = [], []
+        power: list[Any] = []
         for group, pollutants, flow in (
             (water, ("w01018", "w21003"), "w00000"),
             (air, ("a21026",), "a00000"),
@@ -71,6 +78,16 @@ class Command(BaseCommand):
                 dev = Device(d.mn, "123456", [i + k * n for k in range(len(pollutants))], flow)
                 dev.pw = d.point.password
                 per_logger.append(packets_for(dev, sim, start, range(o["days"] * 24)))
+                hours = [start + dt.timedelta(hours=h) for h in range(o["days"] * 24)]
+                power.append(
+                    (
+                        d.point,
+                        [
+                            (t, float(sim.production_kw[i, h]), float(sim.treatment_kw[i, h]))
+                            for h, t in enumerate(hours)
+                        ],
+                    )
+                )
             labels += [
                 {
                     "mn": group[lb.row % n].mn,
@@ -81,6 +98,10 @@ class Command(BaseCommand):
                 for lb in sim.labels
             ]
         result = aio.run(self._send(o, per_logger))
+        if o["power"]:
+            from ecoenforce.monitoring.demo import demo_power_readings
+
+            self.stdout.write(f"电表读数：{demo_power_readings(power)} 条")
         self.stdout.write(
             f"已发送 {result.sent} 条报文（其中故意损坏 {result.bad_sent} 条），收到应答 {result.acked} 条"
         )
