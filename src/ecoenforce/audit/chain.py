@@ -223,10 +223,10 @@ def verify_rows(
 
 # hashlib's SM3 object type and its methods, for whole-chunk hashing without a Python call per event
 _SM3_TEMPLATE: Any = _sm3_copy() if _sm3_copy is not None else None
-_sm3_type_copy = getattr(type(_SM3_TEMPLATE), "copy", None)
-_sm3_type_update = getattr(type(_SM3_TEMPLATE), "update", None)
-_sm3_type_hexdigest = getattr(type(_SM3_TEMPLATE), "hexdigest", None)
-_drain = collections.deque(maxlen=0).extend
+_sm3_type_copy: Any = getattr(type(_SM3_TEMPLATE), "copy", None)
+_sm3_type_update: Any = getattr(type(_SM3_TEMPLATE), "update", None)
+_sm3_type_hexdigest: Any = getattr(type(_SM3_TEMPLATE), "hexdigest", None)
+_drain: Callable[[Iterable[Any]], None] = collections.deque(maxlen=0).extend
 
 
 # A binary COPY row of the canonical fields plus the digest: 2-byte field count (19), the 18
