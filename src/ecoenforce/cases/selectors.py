@@ -94,13 +94,16 @@ def _open_clocks(mine: QuerySet[Case], limit: int) -> list[Deadline]:
     of them are mine, no clock of mine is due before them (exact). Otherwise (few clocks of mine,
     or a small database) ask the database for all of mine, which is then cheap.
     """
-    window = list(
+    soonest = (
         Deadline.objects.filter(done_on__isnull=True)
         .order_by("due_on")  # the open-clock index's order (ties in any order, as below)
         .values_list("id", "case_id")[:OPEN_CLOCKS_WINDOW]
     )
+    window = list(soonest)
     if len(window) == OPEN_CLOCKS_WINDOW:
-        ids = set(mine.filter(pk__in={c for _, c in window}).values_list("pk", flat=True))
+        # The window as a subquery, not thousands of bound parameters.
+        in_window = mine.filter(pk__in=soonest.values("case_id")).order_by()
+        ids = set(in_window.values_list("pk", flat=True))
         picked = [d for d, c in window if c in ids][:limit]
         if len(picked) == limit:
             found = Deadline.objects.select_related("case").in_bulk(picked)
