@@ -19,6 +19,7 @@ Two ways to walk the chain, same verdict:
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import itertools
 import json
@@ -220,7 +221,12 @@ def verify_rows(
     return _ended(start_seq, expected, prev, start_prev, end_seq)
 
 
-_hexdigest = operator.methodcaller("hexdigest")
+# hashlib's SM3 object type and its methods, for whole-chunk hashing without a Python call per event
+_SM3_TEMPLATE: Any = _sm3_copy() if _sm3_copy is not None else None
+_sm3_type_copy: Any = getattr(type(_SM3_TEMPLATE), "copy", None)
+_sm3_type_update: Any = getattr(type(_SM3_TEMPLATE), "update", None)
+_sm3_type_hexdigest: Any = getattr(type(_SM3_TEMPLATE), "hexdigest", None)
+_drain: Callable[[Iterable[Any]], None] = collections.deque(maxlen=0).extend
 
 
 # A binary COPY row of the canonical fields plus the digest: 2-byte field count (19), the 18
@@ -261,19 +267,15 @@ def copy_rows_hold(
     if prevs[1:] != digests[:-1] or (prev is not None and prevs[0] != prev.encode("ascii", "replace")):
         return None
     canonical = map(_cut_canonical, rows)
-    if _sm3_copy is None:
+    if _SM3_TEMPLATE is None:
         computed = "".join(map(_cryptography_sm3_hex, canonical))
     else:
-        computed = "".join(map(_hexdigest, map(_sm3_new, canonical)))
+        # One hash object per event, fed and read by C-level map calls (no Python frame per event).
+        objs = list(map(_sm3_type_copy, itertools.repeat(_SM3_TEMPLATE, n)))
+        _drain(map(_sm3_type_update, objs, canonical))
+        computed = "".join(map(_sm3_type_hexdigest, objs))
     # Every digest is 64 bytes (framing), so equal concatenations mean equal digests one by one.
     return bytes(digests[-1]).decode("ascii") if computed.encode("ascii") == b"".join(digests) else None
-
-
-def _sm3_new(data: bytes) -> Any:
-    assert _sm3_copy is not None
-    h = _sm3_copy()
-    h.update(data)
-    return h
 
 
 def join_segments(

@@ -110,7 +110,12 @@ class Case(models.Model):
         ]
         indexes: ClassVar = [
             models.Index(fields=["unit", "state", "-created_at"], name="case_unit_state_idx"),
-            models.Index(fields=["state", "-created_at"], name="case_state_idx"),
+            # The list's order (-created_at, -id), whole and within a state: the first page is read
+            # in index order, filtering the jurisdiction's units, instead of sorting every match.
+            models.Index(fields=["-created_at", "-id"], name="case_created_idx"),
+            models.Index(fields=["state", "-created_at", "-id"], name="case_state_created_idx"),
+            # The to-do list's "my cases" and "waiting for my role", newest change first.
+            models.Index(fields=["-updated_at"], name="case_updated_idx"),
             models.Index(fields=["entity"], name="case_entity_idx"),
         ]
 
@@ -208,7 +213,16 @@ class Deadline(models.Model):
         verbose_name = "法定期限"
         verbose_name_plural = "法定期限"
         ordering: ClassVar = ["due_on", "id"]
-        indexes: ClassVar = [models.Index(fields=["done_on", "due_on"], name="deadline_open_due_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["done_on", "due_on"], name="deadline_open_due_idx"),
+            # Open clocks soonest first (the to-do list's window): "done_on IS NULL" is no equality
+            # for the planner, so only a partial index gives the due_on order without a sort.
+            models.Index(
+                fields=["due_on", "case"],
+                name="deadline_open_by_due_idx",
+                condition=models.Q(done_on__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} {self.due_on}"

@@ -59,11 +59,7 @@ def todo_for(user: Any, today: dt.date | None = None) -> dict[str, Any]:
     """My to-do list: open clocks of my cases (soonest first), cases waiting for my role, open leads."""
     today = today or timezone.localdate()
     mine = cases_for(user).filter(Q(officers__officer=user)).exclude(state__in=DONE_STATES)
-    deadlines = (
-        Deadline.objects.filter(case__in=mine.values("pk"), done_on__isnull=True)
-        .select_related("case")
-        .order_by("due_on")[:50]
-    )
+    deadlines = _open_clocks(mine, 50)
     roles = set(user.role_codes)
     waiting_states = [
         s.value
@@ -85,6 +81,38 @@ def todo_for(user: Any, today: dt.date | None = None) -> dict[str, Any]:
         "leads": list(leads),
         "today": today,
     }
+
+
+OPEN_CLOCKS_WINDOW = 2000
+
+
+def _open_clocks(mine: QuerySet[Case], limit: int) -> list[Deadline]:
+    """The `limit` open clocks of `mine` due soonest.
+
+    With a million cases an officer has tens of thousands of open clocks; sorting them all costs
+    more than the page. So look first among the WINDOW open clocks due soonest of all: if `limit`
+    of them are mine, no clock of mine is due before them (exact). Otherwise (few clocks of mine,
+    or a small database) ask the database for all of mine, which is then cheap.
+    """
+    soonest = (
+        Deadline.objects.filter(done_on__isnull=True)
+        .order_by("due_on")  # the open-clock index's order (ties in any order, as below)
+        .values_list("id", "case_id")[:OPEN_CLOCKS_WINDOW]
+    )
+    window = list(soonest)
+    if len(window) == OPEN_CLOCKS_WINDOW:
+        # The window as a subquery, not thousands of bound parameters.
+        in_window = mine.filter(pk__in=soonest.values("case_id")).order_by()
+        ids = set(in_window.values_list("pk", flat=True))
+        picked = [d for d, c in window if c in ids][:limit]
+        if len(picked) == limit:
+            found = Deadline.objects.select_related("case").in_bulk(picked)
+            return [found[d] for d in picked]
+    return list(
+        Deadline.objects.filter(case__in=mine.values("pk"), done_on__isnull=True)
+        .select_related("case")
+        .order_by("due_on")[:limit]
+    )
 
 
 def deadline_board(user: Any, today: dt.date | None = None, soon_days: int = 3) -> QuerySet[Deadline]:

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from ecoenforce.cases import clocks, criminal, document_door, excel, execution, 
 from ecoenforce.cases.case_services import evidence_add
 from ecoenforce.cases.measures import publicity_publish
 from ecoenforce.cases.models import EvidenceKind, PaymentKind, ProposalKind
+from ecoenforce.cases.paging import CappedPaginator
 from ecoenforce.cases.refusals import record_refusal
 from ecoenforce.cases.reviewing import instant_review
 from ecoenforce.cases.steps import presiding_choices
@@ -63,7 +63,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         authorize(request.user, "cases.export", action="cases.export")
         return excel.response(excel.cases_workbook(qs[: excel.MAX_ROWS]), "案件列表.xlsx")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     states = [(s.value, workflow.STATE_LABELS[s]) for s in workflow.State]
