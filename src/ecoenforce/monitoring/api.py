@@ -6,7 +6,6 @@ Same selectors and services as the pages, so the same scoping (404 outside the j
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -21,6 +20,11 @@ from ecoenforce.monitoring import selectors as sel
 from ecoenforce.monitoring.alerts import rule_label
 from ecoenforce.monitoring.services import field_event_add, power_readings_add
 from ecoenforce.org.permissions import authorize
+from ecoenforce.org.uploads import Budget, UploadRefused, open_xlsx, sheet_rows
+
+# A month of 15-minute readings of a few dozen meters fits; cells are codes, times and numbers.
+POWER_BUDGET = Budget(max_bytes=20 * 1024 * 1024, max_unzipped=200 * 1024 * 1024, max_sheet_rows=200_000,
+                      max_cell_chars=200, seconds=60.0)
 
 router = Router()
 NO_NUL = r"^[^\x00]*$"
@@ -141,18 +145,20 @@ def power_readings_xlsx(
     file: File[UploadedFile],
 ) -> ReadingsOut:
     """Columns: 电表编号, 时间 (YYYY-MM-DD HH:MM), 有功功率(kW); the first row is the header."""
-    from openpyxl import load_workbook
-
     entity = _entity(request, entity_id)
-    try:
-        ws = load_workbook(io.BytesIO(file.read(20 * 1024 * 1024)), read_only=True, data_only=True).active
-    except Exception as exc:  # not an xlsx: openpyxl raises several types
-        raise ValidationError("文件不是有效的 Excel（.xlsx）文件") from exc
-    if ws is None:
-        raise ValidationError("Excel 文件中没有工作表")
-    rows = [
-        tuple(r[:3]) for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r[:3])
-    ]
+    try:  # the shared upload budgets (org/uploads.py): size, unzipped size, rows, cells, time
+        wb = open_xlsx(file.read(POWER_BUDGET.max_bytes + 1), POWER_BUDGET)
+        try:
+            if wb.active is None:
+                raise ValidationError("Excel 文件中没有工作表")
+            rows = [
+                tuple(r[:3]) for n, r in sheet_rows(wb.active, POWER_BUDGET)
+                if n >= 2 and any(v is not None for v in r[:3])
+            ]
+        finally:
+            wb.close()
+    except UploadRefused as exc:
+        raise ValidationError(exc.message) from exc
     if not rows:
         raise ValidationError("Excel 中没有读数")
     result = power_readings_add(entity=entity, readings=rows, by=request.user)
