@@ -168,7 +168,7 @@ def _cell(value: Any) -> str:
 
 # A catalog has a few hundred items: budgets sized for that (org/uploads.py; issue 10 §4).
 BUDGET = Budget(
-    max_bytes=10 * 1024 * 1024, max_unzipped=50 * 1024 * 1024, max_sheet_rows=MAX_ROWS + 1000,
+    max_bytes=5 * 1024 * 1024, max_unzipped=50 * 1024 * 1024, max_sheet_rows=MAX_ROWS + 1000,
     max_cell_chars=20_000, seconds=60.0,
 )
 

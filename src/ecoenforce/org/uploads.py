@@ -76,7 +76,9 @@ def open_xlsx(data: bytes, budget: Budget) -> Any:
     check_zip(data, budget)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a renamed .docx, a broken part, an XML error in the workbook part …
+    except SyntaxError as exc:  # the XML parsers' errors (a raw NUL, &#0; …) derive from SyntaxError
+        raise UploadRefused(UNREADABLE) from exc
+    except Exception as exc:  # a renamed .docx, a missing part …
         raise UploadRefused(NOT_XLSX) from exc
 
 
