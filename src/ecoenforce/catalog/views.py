@@ -429,7 +429,7 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             job = job_start(kind="catalog.import", title=f"导入事项：{version.title}", by=request.user)
             spool_put(str(job.pk), data)
-            import_task.enqueue(str(job.pk), version.pk, request.user.pk, upload.name or "upload.xlsx",
+            import_task.enqueue(str(job.pk), version.pk, _user(request).pk, upload.name or "upload.xlsx",
                                 form.cleaned_data["reason"])
             return redirect(job_url(job))
     return render(request, "catalog/import.html", {"version": version, "form": form, "report": report})
@@ -437,8 +437,10 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _import_report(request: HttpRequest, version: CatalogVersion) -> excel.ImportReport | None:
     """The row errors of the user's own import job of this version (?job=<id>), to show with the form."""
-    job = Job.objects.filter(pk=_uuid(request.GET.get("job")), owner_id=request.user.pk,
-                             kind="catalog.import").first() if request.GET.get("job") else None
+    job_id = _uuid(request.GET.get("job"))
+    if job_id is None:
+        return None
+    job = Job.objects.filter(pk=job_id, owner_id=request.user.pk, kind="catalog.import").first()
     if job is None or not job.result.get("errors"):
         return None
     return excel.ImportReport(rows=job.result.get("rows", 0),

@@ -158,7 +158,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             else:
                 job = job_start(kind="entities.import", title="监管对象导入预览", by=request.user)
                 spool_put(str(job.pk), data)
-                import_preview_task.enqueue(str(job.pk), request.user.pk, upload.name or "upload.xlsx")
+                import_preview_task.enqueue(str(job.pk), _user(request).pk, upload.name or "upload.xlsx")
                 return redirect(job_url(job))
         status = 400
     return render(request, "entities/import.html", {"form": form, "columns": excel.COLUMNS}, status=status)

@@ -205,8 +205,8 @@ def _memo_key(memo: dict[Any, Any], unit: Unit | None, on: dt.date) -> tuple[Any
         dates = {c.effective_from for c in _file_catalogs() if c.effective_from}
         if unit is not None:
             chain = unit.ancestors() if unit.path else [unit]
-            dates |= set(CatalogVersion.objects.filter(unit__in=chain, status=VersionStatus.PUBLISHED)
-                         .values_list("effective_from", flat=True))
+            dates |= {d for d in CatalogVersion.objects.filter(unit__in=chain, status=VersionStatus.PUBLISHED)
+                      .values_list("effective_from", flat=True) if d is not None}
         memo[("changes", uid)] = sorted(d for d in dates if d)
     return (uid, sum(1 for d in memo[("changes", uid)] if d <= on))
 
@@ -219,7 +219,8 @@ def items_for(unit: Unit | None, on: dt.date) -> ItemSource:
     key = _memo_key(memo, unit, on)
     if key not in memo:
         memo[key] = _items_for(unit, on)
-    return memo[key]
+    source: ItemSource = memo[key]
+    return source
 
 
 def _items_for(unit: Unit | None, on: dt.date) -> ItemSource:
