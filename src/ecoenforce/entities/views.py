@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecoenforce.entities import excel
 from ecoenforce.entities.excel.columns import NOT_EXCEL
-from ecoenforce.entities.excel.reading import BUDGET
+from ecoenforce.entities.excel.reading import budget
 from ecoenforce.entities.forms import EntityForm, ImportUploadForm
 from ecoenforce.entities.industries import industry_name
 from ecoenforce.entities.models import EntityStatus, ImportStatus, SupervisionClass
@@ -150,9 +150,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read(BUDGET.max_bytes + 1)
+            limits = budget()
+            data = upload.read(limits.max_bytes + 1)
             try:  # the cheap budgets here (size, zip directory); the rows in the worker
-                check_zip(data, BUDGET)
+                check_zip(data, limits)
             except UploadRefused as exc:
                 form.add_error("file", NOT_EXCEL if exc.message == NOT_XLSX else exc.message)
             else:

@@ -13,19 +13,20 @@ from ecoenforce.org.uploads import Budget, UploadRefused, open_xlsx, sheet_rows
 # ---------------------------------------------------------------- reading an upload
 
 
-# Budgets against uploads built to stall or swell a worker (issue 10 §4): see org/uploads.py.
-BUDGET = Budget(
-    max_bytes=limits.MAX_BYTES,
-    max_unzipped=limits.MAX_UNZIPPED,
-    max_sheet_rows=limits.MAX_ROWS + 10_000,  # data rows plus blank ones
-    max_cell_chars=2_000,
-    seconds=120.0,
-)
+def budget() -> Budget:
+    """Budgets against uploads built to stall or swell a worker (issue 10 §4): see org/uploads.py."""
+    return Budget(
+        max_bytes=limits.MAX_BYTES,
+        max_unzipped=limits.MAX_UNZIPPED,
+        max_sheet_rows=limits.MAX_ROWS + 10_000,  # data rows plus blank ones
+        max_cell_chars=2_000,
+        seconds=120.0,
+    )
 
 
 def _open_workbook(data: bytes) -> Any:
     try:
-        return open_xlsx(data, BUDGET)
+        return open_xlsx(data, budget())
     except UploadRefused as exc:
         raise ExcelError(NOT_EXCEL if exc.message == uploads.NOT_XLSX else exc.message) from exc
 
@@ -67,7 +68,7 @@ def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     wb = _open_workbook(data)
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = sheet_rows(ws, BUDGET)
+        rows = sheet_rows(ws, budget())
         first = next(rows, None)
         if first is None:
             raise ExcelError("文件中没有数据：第1行应为列名，从第2行起为数据")
