@@ -29,6 +29,7 @@ demo: setup
 	$(PY) manage.py statutes_load
 	$(PY) manage.py catalog_load_starter --if-empty
 	$(PY) manage.py catalog_load_code
+	$(PY) manage.py penalty_demo --if-empty
 	$(PY) manage.py hj212_simulate --demo --points 100 --days 2
 	$(PY) manage.py complaints_demo --if-empty
 	$(PY) manage.py audit_checkpoint --keygen --if-missing

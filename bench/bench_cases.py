@@ -91,8 +91,8 @@ def seed() -> None:
     from ecoenforce.entities.models import Entity
     from ecoenforce.org.models import Unit, User
 
-    call_command("demo_seed", "--if-empty")
-    call_command("catalog_load_starter", "--if-empty")
+    call_command("demo_seed", "--if-empty", stdout=sys.stderr)  # stdout: JSON lines only
+    call_command("catalog_load_starter", "--if-empty", stdout=sys.stderr)
     with connection.cursor() as cur:
         cur.execute(
             "TRUNCATE cases_caseevent, cases_caseofficer, cases_deadline, cases_caseitem, cases_evidence, "

@@ -10,6 +10,7 @@ import pytest
 from ecoenforce.audit.models import AuditEvent
 from ecoenforce.entities.models import Entity
 from ecoenforce.entities.services import entity_create
+from ecoenforce.worker.inline import run_queued
 from tests.entities.conftest import entity_fields, import_row, xlsx
 
 pytestmark = pytest.mark.browser
@@ -80,6 +81,9 @@ def test_import_with_one_bad_row_shows_its_error_and_stores_nothing_of_it(
     page.goto(f"{live_server.url}/entities/import/")
     page.set_input_files("input[type=file]", str(path))
     page.locator("#import-form button[type=submit]").click()
+    page.wait_for_url("**/jobs/**")  # the preview is prepared by the background worker
+    assert run_queued() == 1
+    page.get_by_role("link", name="查看结果").click()  # the progress box, polled, offers the result
     page.wait_for_load_state("networkidle")
 
     table = page.locator("#error-table")

@@ -13,6 +13,8 @@ from tests.catalog.test_catalog_support import ITEMS, draft, load_city, walk_to_
 from ecoenforce.audit.models import AuditEvent
 from ecoenforce.catalog import excel, selectors, services
 from ecoenforce.catalog.models import CatalogEntry
+from ecoenforce.worker.inline import run_queued
+from ecoenforce.worker.models import Job, JobStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -232,12 +234,19 @@ def test_import_and_export_pages(world, tmp_path, client):
     upload = _xlsx([[1, "", "行政处罚", BASIS, "局", "设区的市", "", "AIR-108-1"]])
     upload.name = "清单.xlsx"
     page = client.post(url, {"file": upload, "reason": "调整"})
-    assert page.status_code == 200
-    html = page.content.decode()
+    assert page.status_code == 302 and page.url.startswith("/jobs/")  # read in the background worker
+    assert run_queued() == 1
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE and "文件未导入" in job.message
+    html = client.get(job.result_url).content.decode()  # the import page again, with the row errors
     assert "文件未导入" in html and "第3行" in html and "请填写事项名称" in html
     good = _xlsx([[1, "新事项", "行政处罚", BASIS, "局", "设区的市", "", "AIR-108-1"]])
     good.name = "清单.xlsx"
     assert client.post(url, {"file": good, "reason": "调整"}).status_code == 302
+    assert run_queued() == 1
+    job = Job.objects.latest("created_at")
+    assert job.status == JobStatus.DONE and "导入完成：新增1项" in job.message
+    assert job.result_url == reverse("catalog:version", args=[version.pk])
     assert version.entries.filter(code="AIR-108-1").exists()
     response = client.get(reverse("catalog:export") + f"?unit={world.units['city'].pk}")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

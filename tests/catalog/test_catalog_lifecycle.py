@@ -463,3 +463,25 @@ def test_starter_load_by_a_user_needs_the_publish_permission(world, tmp_path):
 def test_the_shipped_starter_catalog_loads(world):
     version = services.catalog_load_starter(unit=world.units["city"])
     assert version.entries.count() >= 40
+
+
+@pytest.mark.parametrize("opinion", ["依据\x00有误", "长" * 1_000_000], ids=["nul", "one-million-chars"])
+def test_a_review_opinion_with_nul_or_too_long_is_refused_in_chinese_and_stores_nothing(
+    world, tmp_path, client, opinion
+):
+    version = _submitted(world, tmp_path)
+    events = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    client.force_login(world.user("city", "legal_reviewer"))
+    url = reverse("catalog:review", args=[version.pk])
+    response = client.post(url, {"decision": "reject", "opinion": opinion}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "空字符" in page or "不能超过2000字" in page
+    version.refresh_from_db()
+    assert version.status == VersionStatus.LEGAL_REVIEW and version.review_opinion == ""
+    new = list(AuditEvent.objects.filter(seq__gt=events).values_list("action", "reason", "after"))
+    assert not [e for e in new if e[0] == "catalog.legal_review"], new
+    assert all(len(str(e)) < 5000 for e in new), "no opinion copied into the audit trail"
+    with pytest.raises(ValidationError, match="意见"):  # the approval opinion too, at the service
+        services.version_approve(version=version, by=world.user("city", "bureau_head"), approve=False,
+                                 opinion=opinion)

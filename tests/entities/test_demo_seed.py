@@ -11,7 +11,8 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from ecoenforce.audit.models import AuditEvent
 from ecoenforce.entities import demo_data
-from ecoenforce.entities.models import Entity, MonitoringPoint, Outlet
+from ecoenforce.entities.demo_vocab import INDUSTRY_PROFILE
+from ecoenforce.entities.models import Entity, MonitoringPoint, Outlet, PermitClass, SupervisionClass
 from ecoenforce.org.divisions import validate_division_code
 from ecoenforce.org.models import EnforcementCertificate, RoleGrant, Unit, UnitLevel, User
 from ecoenforce.org.roles import Role
@@ -79,6 +80,36 @@ def test_demo_seed_content() -> None:
     assert Entity.objects.filter(permits__isnull=False).distinct().count() > 200
     event = AuditEvent.objects.get(action="demo.seed")
     assert '"entities":300' in event.after
+
+
+@pytest.mark.django_db
+def test_demo_entities_are_plausible_to_an_officer() -> None:
+    """Permits, outlets and points follow the industry and the supervision class (issue 10 §3)."""
+    call_command("demo_seed", "--entities", "600", stdout=StringIO())
+    tier = {code: profile[3] for code, profile in INDUSTRY_PROFILE.items()}
+    entities = Entity.objects.prefetch_related("permits", "outlets__monitoring_points")
+    checked = {"key": 0, "permit": 0, "shop": 0}
+    for e in entities:
+        permits = list(e.permits.all())
+        outlets = list(e.outlets.all())
+        points = [p for o in outlets for p in o.monitoring_points.all()]
+        if e.supervision_class == SupervisionClass.KEY:
+            checked["key"] += 1  # a key polluter: a 重点管理 permit, automatic monitoring on every outlet
+            assert [p.management_class for p in permits] == [PermitClass.KEY], e.name
+            assert outlets and len(points) == len(outlets), e.name
+        if tier[e.industry_code] in ("K", "S"):
+            checked["permit"] += 1  # an industry under 重点/简化管理 always holds a discharge permit
+            assert permits and permits[0].management_class != PermitClass.REGISTRATION, e.name
+            assert outlets and all(o.permit_id == permits[0].pk for o in outlets), e.name
+        if tier[e.industry_code] == "R":
+            checked["shop"] += 1  # a small shop: never key, at most a registration, no monitoring point
+            assert e.supervision_class != SupervisionClass.KEY and not points and len(outlets) <= 1, e.name
+            assert all(p.management_class == PermitClass.REGISTRATION for p in permits), e.name
+    assert min(checked.values()) > 30, checked
+    cement = [e for e in entities if e.industry_code == "C3011"]  # 水泥制造: a permit with its air outlets
+    assert cement and all(
+        e.permits.exists() and {o.kind for o in e.outlets.all()} == {"air"} for e in cement
+    )
 
 
 def test_uscc_generator_unique_and_valid() -> None:

@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from ecoenforce.audit.models import AuditEvent, Outcome
 from ecoenforce.entities.models import Entity, EntityImport
 from ecoenforce.org.roles import Role
+from ecoenforce.worker.inline import run_queued
+from ecoenforce.worker.models import Job, JobStatus
 from tests.entities.conftest import entity_fields, import_row, xlsx
 
 EDITORS = {"officer", "team_leader", "bureau_head"}
@@ -238,9 +240,14 @@ def test_import_flow(world: Any, client_for: Any, entity_a: Any) -> None:
     )
     upload.name = "企业名录.xlsx"
     response = client.post(reverse("entities:import"), {"file": upload})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    assert not EntityImport.objects.exists()  # the preview is prepared by the background worker
+    assert run_queued() == 1
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE and job.message == "共 3 行数据，其中 2 行有错误"
     preview = EntityImport.objects.get()
-    page = client.get(response["Location"]).content.decode()
+    assert job.result_url == reverse("entities:import_preview", args=[preview.pk])
+    page = client.get(job.result_url).content.decode()
     assert (
         "第 3 行" in page
         and "第 4 行" in page
@@ -273,9 +280,10 @@ def test_import_non_excel_message(world: Any, client_for: Any, content: bytes, n
 def test_import_wrong_columns_message(world: Any, client_for: Any) -> None:
     upload = io.BytesIO(xlsx([["x", "y"]], header=["名称", "代码"]))
     upload.name = "a.xlsx"
-    body = (
-        client_for("county_a", "officer").post(reverse("entities:import"), {"file": upload}).content.decode()
-    )
+    client = client_for("county_a", "officer")
+    job_page = client.post(reverse("entities:import"), {"file": upload})["Location"]
+    assert run_queued() == 1
+    body = client.get(job_page).content.decode()
     assert "缺少列：单位名称、统一社会信用代码" in body and "无法识别的列：名称、代码" in body
 
 

@@ -17,16 +17,14 @@ keeps its sanction, a new one has none recorded until it is entered on the page.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ecoenforce.catalog import selectors, services
 from ecoenforce.catalog.models import (
@@ -43,6 +41,7 @@ from ecoenforce.catalog.selectors import EffectiveEntry
 from ecoenforce.catalog.services.validation import FIELD_LABELS, clean_entry_data
 from ecoenforce.org.models import User
 from ecoenforce.org.permissions import authorize
+from ecoenforce.org.uploads import Budget, UploadRefused, open_xlsx, sheet_rows
 from ecoenforce.org.xlsx import text_row
 
 COLUMNS = ("序号", "事项名称", "职权类型", "实施依据", "实施主体", "第一责任层级建议", "备注", "事项编码")
@@ -167,14 +166,23 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+# A catalog has a few hundred items: budgets sized for that (org/uploads.py; issue 10 §4).
+BUDGET = Budget(
+    max_bytes=5 * 1024 * 1024, max_unzipped=50 * 1024 * 1024, max_sheet_rows=MAX_ROWS + 1000,
+    max_cell_chars=20_000, seconds=60.0,
+)
+
+
 def _read_rows(upload: BinaryIO) -> tuple[dict[str, int], list[tuple[int, dict[str, str]]]]:
+    data = upload.read(BUDGET.max_bytes + 1)
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationError("文件不是有效的 Excel（.xlsx）文件") from None
-    ws = wb.worksheets[0]
-    raw = [[_cell(v) for v in row] for row in ws.iter_rows(max_row=MAX_ROWS + 20, values_only=True)]
-    wb.close()
+        wb = open_xlsx(data, BUDGET)
+        try:
+            raw = [[_cell(v) for v in row] for _, row in sheet_rows(wb.worksheets[0], BUDGET)]
+        finally:
+            wb.close()
+    except UploadRefused as exc:
+        raise ValidationError(exc.message) from None
     header_index = next((i for i, row in enumerate(raw[:10]) if "事项名称" in row), None)
     if header_index is None:
         raise ValidationError("找不到表头：第一张工作表的前10行中没有“事项名称”列")

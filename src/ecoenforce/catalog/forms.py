@@ -332,7 +332,7 @@ class ReviewForm(StyledForm):
     decision = forms.ChoiceField(
         label="审核结论", choices=[("pass", "审核通过"), ("reject", "退回修改")], widget=forms.RadioSelect
     )
-    opinion = forms.CharField(label="法制审核意见", widget=forms.Textarea(attrs={"rows": 3}))
+    opinion = forms.CharField(label="法制审核意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ApproveForm(StyledForm):
@@ -340,7 +340,8 @@ class ApproveForm(StyledForm):
         label="决定", choices=[("approve", "批准"), ("reject", "退回修改")], widget=forms.RadioSelect
     )
     opinion = forms.CharField(
-        label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="退回时必填"
+        label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="退回时必填",
     )
 
 

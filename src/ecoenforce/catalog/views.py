@@ -7,6 +7,7 @@ the role that may press it (the service checks again).
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -34,9 +35,13 @@ from ecoenforce.catalog.forms import (
     apply_errors,
 )
 from ecoenforce.catalog.models import CatalogEntry, CatalogVersion, EntryAction, VersionStatus, today
+from ecoenforce.catalog.tasks import import_task
 from ecoenforce.org.jurisdiction import visible_units
 from ecoenforce.org.models import Unit, User
 from ecoenforce.org.permissions import Refused, authorize, can
+from ecoenforce.org.uploads import UploadRefused, check_zip, spool_put
+from ecoenforce.worker.jobs import job_start, job_url
+from ecoenforce.worker.models import Job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -413,28 +418,40 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
     if response := _not_draft(request, version):
         return response
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
+    report = _import_report(request, version)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            report = excel.import_into_draft(
-                version=version,
-                by=_user(request),
-                upload=upload,
-                filename=upload.name,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        if report is not None and report.ok:
-            done = report.done
-            messages.success(
-                request,
-                f"导入完成：新增{len(done['add'])}项，细化{len(done['refine'])}项，"
-                f"修改{len(done['update'])}项，其余{report.rows - sum(map(len, done.values()))}行无变化。",
-            )
-            return _detail(version)
+        data = upload.read(excel.BUDGET.max_bytes + 1)
+        try:  # the cheap budgets here (size, zip directory); reading and checking rows in the worker
+            check_zip(data, excel.BUDGET)
+        except UploadRefused as exc:
+            form.add_error("file", exc.message)
+        else:
+            job = job_start(kind="catalog.import", title=f"导入事项：{version.title}", by=request.user)
+            spool_put(str(job.pk), data)
+            import_task.enqueue(str(job.pk), version.pk, _user(request).pk, upload.name or "upload.xlsx",
+                                form.cleaned_data["reason"])
+            return redirect(job_url(job))
     return render(request, "catalog/import.html", {"version": version, "form": form, "report": report})
+
+
+def _import_report(request: HttpRequest, version: CatalogVersion) -> excel.ImportReport | None:
+    """The row errors of the user's own import job of this version (?job=<id>), to show with the form."""
+    job_id = _uuid(request.GET.get("job"))
+    if job_id is None:
+        return None
+    job = Job.objects.filter(pk=job_id, owner_id=request.user.pk, kind="catalog.import").first()
+    if job is None or not job.result.get("errors"):
+        return None
+    return excel.ImportReport(rows=job.result.get("rows", 0),
+                              errors=[excel.RowError(*e) for e in job.result["errors"]])
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def _transition(request: HttpRequest, pk: int, run: Any) -> HttpResponse:

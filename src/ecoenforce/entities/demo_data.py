@@ -233,13 +233,22 @@ class EntitySpec:
     outlets: list[tuple[dict[str, Any], list[dict[str, Any]], str | None]]  # outlet, limits, MN
 
 
-def _pick_class(rng: random.Random) -> str:
+# permit tier (demo_vocab.INDUSTRY_PROFILE) → (share of key polluters, share of special objects)
+CLASS_SHARES = {"K": (0.35, 0.05), "S": (0.08, 0.06), "R": (0.0, 0.04)}
+
+
+OUTLET_COUNTS = {"K": (2, 2, 3), "S": (1, 1, 2), "R": (0, 1)}
+
+
+def _pick_class(rng: random.Random, tier: str) -> str:
+    """Key polluters come from the heavy industries (重点管理); small shops are never key."""
+    key, special = CLASS_SHARES[tier]
     r = rng.random()
     return (
         SupervisionClass.KEY
-        if r < 0.10
+        if r < key
         else SupervisionClass.SPECIAL
-        if r < 0.15
+        if r < key + special
         else SupervisionClass.GENERAL
     )
 
@@ -267,9 +276,13 @@ def _limits(kind: str, rng: random.Random) -> list[dict[str, Any]]:
     ]
 
 
-def _outlets(i: int, county_code: str, kinds: str, key: bool, rng: random.Random) -> list[Any]:
+def _outlets(i: int, county_code: str, kinds: str, key: bool, tier: str, rng: random.Random) -> list[Any]:
+    """Heavy industries have 2–3 outlets, simplified ones 1–2, a registered shop at most one; every
+    outlet of a key polluter has its automatic monitoring point (MN)."""
+    count = rng.choice(OUTLET_COUNTS[tier])
+    if key:
+        count = max(count, 1)
     out = []
-    count = rng.choice((1, 1, 2, 2, 3))
     for k in range(count):
         kind = "water" if kinds[k % len(kinds)] == "W" else "air"
         prefix = "DW" if kind == "water" else "DA"
@@ -277,6 +290,26 @@ def _outlets(i: int, county_code: str, kinds: str, key: bool, rng: random.Random
         mn = f"88{county_code}{i:09d}{k}" if key else None
         out.append((outlet, _limits(kind, rng), mn))
     return out
+
+
+def _permit(uscc: str, cls: str, tier: str, rng: random.Random, today: date) -> dict[str, Any] | None:
+    """重点/简化管理 industries always hold a discharge permit (a key polluter one of 重点管理); a small
+    shop mostly holds a 排污登记 receipt (登记管理), some none."""
+    if cls == SupervisionClass.KEY:
+        mclass = PermitClass.KEY
+    elif tier in ("K", "S"):
+        mclass = PermitClass.SIMPLIFIED
+    elif rng.random() < 0.8:
+        mclass = PermitClass.REGISTRATION
+    else:
+        return None
+    start = today - timedelta(days=rng.randrange(1500))
+    return {
+        "number": f"{uscc}001{'W' if mclass == PermitClass.REGISTRATION else 'P'}",
+        "management_class": mclass,
+        "valid_from": start,
+        "valid_to": start + timedelta(days=365 * 5 - 1),
+    }
 
 
 def generate_entities(
@@ -291,10 +324,10 @@ def generate_entities(
         town_code, town_name, county_code = towns[rng.randrange(len(towns))]
         county_level = rng.random() < 0.1
         industry = rng.choices(codes, weights)[0]
-        word, kinds, _ = INDUSTRY_PROFILE[industry]
+        word, kinds, _, tier = INDUSTRY_PROFILE[industry]
         county = division_name(county_code) or ""
         place = (county if county_level else town_name)[:-1] if rng.random() < 0.5 else county[:-1]
-        cls = _pick_class(rng)
+        cls = _pick_class(rng, tier)
         lat0, lon0 = CENTERS[county_code]
         uscc = demo_uscc(i, county_code)
         entity = {
@@ -310,21 +343,9 @@ def generate_entities(
             "latitude": Decimal(f"{lat0 + rng.uniform(-0.12, 0.12):.6f}"),
             "longitude": Decimal(f"{lon0 + rng.uniform(-0.12, 0.12):.6f}"),
         }
-        permit = None
-        if cls == SupervisionClass.KEY or rng.random() < 0.85:
-            start = today - timedelta(days=rng.randrange(1500))
-            mclass = (
-                PermitClass.KEY
-                if cls == SupervisionClass.KEY
-                else rng.choice((PermitClass.SIMPLIFIED, PermitClass.REGISTRATION))
-            )
-            permit = {
-                "number": f"{uscc}001{'W' if mclass == PermitClass.REGISTRATION else 'P'}",
-                "management_class": mclass,
-                "valid_from": start,
-                "valid_to": start + timedelta(days=365 * 5 - 1),
-            }
-        yield EntitySpec(entity, permit, _outlets(i, county_code, kinds, cls == SupervisionClass.KEY, rng))
+        permit = _permit(uscc, cls, tier, rng, today)
+        key = cls == SupervisionClass.KEY
+        yield EntitySpec(entity, permit, _outlets(i, county_code, kinds, key, tier, rng))
 
 
 # ---------------------------------------------------------------- writing

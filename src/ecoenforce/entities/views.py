@@ -17,14 +17,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecoenforce.entities import excel
+from ecoenforce.entities.excel.columns import NOT_EXCEL
+from ecoenforce.entities.excel.reading import budget
 from ecoenforce.entities.forms import EntityForm, ImportUploadForm
 from ecoenforce.entities.industries import industry_name
 from ecoenforce.entities.models import EntityStatus, ImportStatus, SupervisionClass
 from ecoenforce.entities.selectors import EntityFilters, entities_page, entity_get_for, filter_units_for
 from ecoenforce.entities.services import entity_create, entity_update
+from ecoenforce.entities.tasks import import_preview_task
 from ecoenforce.org.divisions import division_full_name
 from ecoenforce.org.models import User
 from ecoenforce.org.permissions import authorize, can
+from ecoenforce.org.uploads import NOT_XLSX, UploadRefused, check_zip, spool_put
+from ecoenforce.worker.jobs import job_start, job_url
 
 PAGE_SIZE = 25
 
@@ -145,12 +150,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                preview = excel.import_preview(by=_user(request), data=upload.read(), file_name=upload.name)
-            except excel.ExcelError as exc:
-                form.add_error("file", str(exc))
+            limits = budget()
+            data = upload.read(limits.max_bytes + 1)
+            try:  # the cheap budgets here (size, zip directory); the rows in the worker
+                check_zip(data, limits)
+            except UploadRefused as exc:
+                form.add_error("file", NOT_EXCEL if exc.message == NOT_XLSX else exc.message)
             else:
-                return redirect("entities:import_preview", pk=preview.pk)
+                job = job_start(kind="entities.import", title="监管对象导入预览", by=request.user)
+                spool_put(str(job.pk), data)
+                import_preview_task.enqueue(str(job.pk), _user(request).pk, upload.name or "upload.xlsx")
+                return redirect(job_url(job))
         status = 400
     return render(request, "entities/import.html", {"form": form, "columns": excel.COLUMNS}, status=status)
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import time
 import uuid
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,15 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from ecoenforce.audit.services import audit_record
 from ecoenforce.entities.excel import columns as budget
-from ecoenforce.entities.excel.reading import MAX_CELL_CHARS, MAX_SHEET_ROWS, READ_SECONDS
 from ecoenforce.entities.models import Entity
 from ecoenforce.monitoring.models import PowerImport, PowerMeter, PowerReading
 from ecoenforce.monitoring.services import _aware, _float
+from ecoenforce.org import uploads
 from ecoenforce.org.permissions import Refused, authorize
+from ecoenforce.org.uploads import Budget, UploadRefused, open_xlsx, sheet_rows
 from ecoenforce.org.xlsx import text_row
 
 MAX_BYTES = budget.MAX_BYTES  # the entities import's budgets (issue 10 §4), shared
@@ -51,57 +50,44 @@ def template_bytes(entity: Entity) -> bytes:
     return out.getvalue()
 
 
-def _open(data: bytes) -> Any:
-    if len(data) > MAX_BYTES:
-        raise ValidationError("文件超过 20 MB 上限，请拆分后分批导入")
-    if not data.startswith(b"PK\x03\x04"):
-        raise ValidationError(NOT_EXCEL)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if sum(i.file_size for i in zf.infolist()) > budget.MAX_UNZIPPED:
-                raise ValidationError("文件内容过大，请拆分后分批导入")
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ValidationError:
-        raise
-    except Exception as exc:  # a renamed text file, a .docx, a broken zip …
-        raise ValidationError(NOT_EXCEL) from exc
+def _budget() -> Budget:
+    """The entities import's budgets (issue 10 §4) through the shared upload checks (org/uploads.py)."""
+    return Budget(
+        max_bytes=MAX_BYTES,
+        max_unzipped=budget.MAX_UNZIPPED,
+        max_sheet_rows=MAX_ROWS + 10_000,  # data rows plus blank ones
+        max_cell_chars=200,  # cells are meter codes, times and numbers
+        seconds=120.0,
+    )
 
 
 def read_rows(data: bytes) -> Iterator[tuple[int, tuple[Any, Any, Any]]]:
     """(Excel row number, (code, time, kW)) for each non-empty row, within the entities import's budgets."""
-    wb = _open(data)
-    deadline = time.monotonic() + READ_SECONDS
+    b = _budget()
+    try:
+        wb = open_xlsx(data, b)
+    except UploadRefused as exc:
+        raise ValidationError(NOT_EXCEL if exc.message == uploads.NOT_XLSX else exc.message) from exc
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        count = 0
         try:
-            header = next(rows, None)
-            if header is None or tuple(str(h or "").strip() for h in header[:3]) != HEADER:
-                raise ValidationError(
-                    "列名与模板不一致：第1行应为“电表编号、时间、有功功率(kW)”，请下载导入模板"
-                )
-            count, number = 0, 1
-            for values in rows:
-                number += 1
-                if number > MAX_SHEET_ROWS + 1:
-                    raise ValidationError(
-                        f"表格超过 {MAX_SHEET_ROWS} 行（空行也计算在内），请删除空行或拆分后导入"
-                    )
-                if number % 1000 == 0 and time.monotonic() > deadline:
-                    raise ValidationError("文件读取超时，请拆分后分批导入")
+            for number, values in sheet_rows(ws, b):
                 cells = (*values, None, None, None)[:3]
+                if number == 1:
+                    if tuple(str(h or "").strip() for h in cells) != HEADER:
+                        raise ValidationError(
+                            "列名与模板不一致：第1行应为“电表编号、时间、有功功率(kW)”，请下载导入模板"
+                        )
+                    continue
                 if all(v is None or str(v).strip() == "" for v in cells):
                     continue
-                if any(isinstance(v, str) and (len(v) > MAX_CELL_CHARS or "\x00" in v) for v in cells):
-                    raise ValidationError(f"第{number}行内容过长或含有空字符，请检查后再导入")
                 count += 1
                 if count > MAX_ROWS:
                     raise ValidationError(f"数据超过 {MAX_ROWS} 行上限，请拆分后分批导入")
                 yield number, (cells[0], cells[1], cells[2])
-        except ValidationError:
-            raise
-        except Exception as exc:  # the XML parser on a damaged sheet
-            raise ValidationError("文件含有无法读取的内容，请在 Excel 中检查后重新保存再导入") from exc
+        except UploadRefused as exc:
+            raise ValidationError(exc.message) from exc
     finally:
         wb.close()
 

@@ -20,7 +20,9 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from ecoenforce.catalog import selectors
-from ecoenforce.catalog.models import sanction_words
+from ecoenforce.catalog.models import CatalogVersion, VersionStatus, sanction_words
 from ecoenforce.org.models import Unit
 from ecoenforce.penalty.engine.benchmarks import BenchmarkRegistry, GenericRule, RuleSet
 from ecoenforce.penalty.engine.discretion import PenaltyResult, compute_penalty
@@ -181,8 +183,47 @@ def _codes(value: object) -> tuple[str, ...]:
     return tuple(str(v).strip().upper() for v in value if str(v).strip())
 
 
+_MEMO: ContextVar[dict[Any, Any] | None] = ContextVar("penalty_items_memo", default=None)
+
+
+@contextmanager
+def items_memo() -> Iterator[None]:
+    """For bulk callers (the demo's year of decisions): within the block ``items_for`` builds the items
+    once per unit and period between catalog changes (a published version's or a catalog file's
+    effective date), instead of merging the whole catalog on every call. Nothing may be published
+    inside the block."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _memo_key(memo: dict[Any, Any], unit: Unit | None, on: dt.date) -> tuple[Any, ...]:
+    uid = unit.pk if unit is not None else None
+    if ("changes", uid) not in memo:
+        dates = {c.effective_from for c in _file_catalogs() if c.effective_from}
+        if unit is not None:
+            chain = unit.ancestors() if unit.path else [unit]
+            dates |= {d for d in CatalogVersion.objects.filter(unit__in=chain, status=VersionStatus.PUBLISHED)
+                      .values_list("effective_from", flat=True) if d is not None}
+        memo[("changes", uid)] = sorted(d for d in dates if d)
+    return (uid, sum(1 for d in memo[("changes", uid)] if d <= on))
+
+
 def items_for(unit: Unit | None, on: dt.date) -> ItemSource:
     """The items of the unit's effective catalog on `on`; the starter catalog while there is none."""
+    memo = _MEMO.get()
+    if memo is None:
+        return _items_for(unit, on)
+    key = _memo_key(memo, unit, on)
+    if key not in memo:
+        memo[key] = _items_for(unit, on)
+    source: ItemSource = memo[key]
+    return source
+
+
+def _items_for(unit: Unit | None, on: dt.date) -> ItemSource:
     entries = selectors.effective_catalog(unit, on).entries if unit is not None else []
     if entries:
         rows: list[Mapping[str, Any]] = [dataclasses.asdict(_entry_fields(e)) for e in entries]

@@ -154,6 +154,16 @@ def version_submit(*, version: CatalogVersion, by: User) -> CatalogVersion:
     return version
 
 
+MAX_OPINION_CHARS = 2000  # an opinion is read by people and copied into the audit event (issue 10 §4)
+
+
+def _check_opinion(opinion: str) -> None:
+    if "\x00" in opinion:
+        raise ValidationError({"opinion": "意见中含有不允许的空字符，请删除后再提交"})
+    if len(opinion.strip()) > MAX_OPINION_CHARS:
+        raise ValidationError({"opinion": f"意见不能超过{MAX_OPINION_CHARS}字"})
+
+
 def version_legal_review(*, version: CatalogVersion, by: User, approve: bool, opinion: str) -> CatalogVersion:
     """法制审核: pass to the bureau head, or send back to the drafter, with a written opinion."""
     authorize(by, "catalog.legal_review", version, action="catalog.legal_review")
@@ -165,6 +175,7 @@ def version_legal_review(*, version: CatalogVersion, by: User, approve: bool, op
         )
     if not opinion.strip():
         raise ValidationError({"opinion": "请填写法制审核意见"})
+    _check_opinion(opinion)
     with transaction.atomic():
         version = _lock(version)
         _require(version, VersionStatus.LEGAL_REVIEW, doing="进行法制审核")
@@ -190,6 +201,7 @@ def version_approve(
     authorize(by, "catalog.approve", version, action="catalog.approve")
     if not approve and not opinion.strip():
         raise ValidationError({"opinion": "退回时请填写意见"})
+    _check_opinion(opinion)
     with transaction.atomic():
         version = _lock(version)
         _require(version, VersionStatus.REVIEWED, doing="批准（须先通过法制审核）")
