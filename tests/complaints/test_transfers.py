@@ -113,3 +113,45 @@ def test_export_is_text_and_never_holds_the_reporter(world: Any) -> None:
     assert all(c.data_type == "s" for c in cells if c.value is not None)
     text = " ".join(str(c.value) for c in cells)
     assert "=1+1" in text and "郑重" not in text and "13200006666" not in text
+
+
+def test_excel_import_refuses_a_sheet_of_empty_rows_within_its_budget(world: Any) -> None:
+    """A small file whose sheet declares 400,000 empty rows (issue 10 §4) is refused in Chinese, quickly,
+    and registers nothing."""
+    import re
+    import time
+
+    from tests.security.test_uploads import _rewrite
+
+    base = _xlsx([["12345", "B-1", "水污染", "河道发黑发臭，有异味。", "固安镇南关", "131022", "", ""]])
+    filler = "".join(f'<row r="{i}"><c r="A{i}"/></row>' for i in range(3, 400_000))
+    def change(text: str) -> str:  # declare the rows too, as a real sheet of empty rows does
+        text = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:H400000"/>', text)
+        return text.replace("</sheetData>", filler + "</sheetData>")
+
+    bomb = _rewrite(base, "xl/worksheets/sheet1.xml", change)
+    assert len(bomb) < 2 * 1024 * 1024
+    client = Client()
+    client.force_login(world.user("county_a", "complaint_handler"))
+    started = time.monotonic()
+    r = client.post("/complaints/import/", {"file": SimpleUploadedFile("t.xlsx", bomb)})
+    assert time.monotonic() - started < 60  # the budget's own limit, not a speed target
+    html = r.content.decode()
+    assert r.status_code == 400 and "空行也计算在内" in html
+    assert not Complaint.objects.filter(external_ref="B-1").exists()
+
+
+def test_a_stale_spooled_upload_is_swept(settings: Any, tmp_path: Any) -> None:
+    import os
+    import time
+
+    from ecoenforce.org.uploads import spool_put, spool_sweep
+
+    settings.UPLOAD_SPOOL_DIR = str(tmp_path)
+    spool_put("00000000-0000-0000-0000-000000000001", b"old")
+    spool_put("00000000-0000-0000-0000-000000000002", b"new")
+    old = tmp_path / "00000000-0000-0000-0000-000000000001.upload"
+    past = time.time() - 7 * 3600
+    os.utime(old, (past, past))
+    assert spool_sweep() == 1
+    assert not old.exists() and (tmp_path / "00000000-0000-0000-0000-000000000002.upload").exists()

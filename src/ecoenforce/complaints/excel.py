@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from ecoenforce.complaints.models import Category, Complaint
 from ecoenforce.complaints.services import complaint_submit
+from ecoenforce.org import uploads
+from ecoenforce.org.uploads import Budget, UploadRefused, open_xlsx, sheet_rows
 
 COLUMNS = ("转办渠道", "转办单号", "举报类别", "举报内容", "地点", "行政区划代码", "举报人姓名", "联系电话")
 CHANNELS = {"12345": "12345", "12369": "12369"}
@@ -60,22 +62,36 @@ def _row(values: list[Any], by: Any) -> tuple[Complaint, str]:
     )
 
 
+# A hotline list is a few hundred rows of short text; the shared budgets refuse files built to stall or
+# swell a worker (size, unzipped size, rows read including empty ones, cell length, time; org/uploads.py).
+BUDGET = Budget(max_bytes=5 * 1024 * 1024, max_unzipped=100 * 1024 * 1024, max_sheet_rows=20_000,
+                max_cell_chars=5_000, seconds=60.0)  # fmt: skip
+MAX_ROWS = 2000
+
+
 def import_transfers(data: bytes, *, by: Any) -> list[RowResult]:
     try:
-        ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises many types for a file that is not .xlsx
-        raise ValidationError("无法读取该文件，请上传 .xlsx 格式的转办清单") from exc
+        wb = open_xlsx(data, BUDGET)
+    except UploadRefused as exc:
+        if exc.message == uploads.NOT_XLSX:
+            raise ValidationError("无法读取该文件，请上传 .xlsx 格式的转办清单") from exc
+        raise ValidationError(exc.message) from exc
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    try:  # read the whole sheet within its budgets first, so a refused file registers nothing
+        for n, values in sheet_rows(wb.worksheets[0], BUDGET):
+            if n > 1 and any(v not in (None, "") for v in values):
+                rows.append((n, values))
+    except UploadRefused as exc:
+        raise ValidationError(exc.message) from exc
+    finally:
+        wb.close()
     results: list[RowResult] = []
-    for n, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        if not any(v not in (None, "") for v in values):
-            continue
+    for n, values in rows[:MAX_ROWS]:
         try:
             c, code = _row(list(values), by)
             results.append(RowResult(n, True, "已登记", c.number, code))
         except ValidationError as exc:
             results.append(RowResult(n, False, "；".join(exc.messages)))
-        if len(results) >= 2000:
-            break
     return results
 
 

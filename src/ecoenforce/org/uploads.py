@@ -17,6 +17,7 @@ refused quickly with a Chinese message (``UploadRefused``) and nothing is stored
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -154,3 +155,23 @@ def spool_take(key: str) -> bytes | None:
         return None
     path.unlink(missing_ok=True)
     return data
+
+
+def spool_sweep(*, older_than: dt.timedelta = dt.timedelta(hours=6), now: float | None = None) -> int:
+    """Delete spooled uploads no worker took within `older_than` (a job that never ran, a crash between
+    the spool and the enqueue): nothing an upload brought stays behind. Returns how many were removed."""
+    base = spool_dir()
+    if not base.is_dir():
+        return 0
+    limit = (now if now is not None else time.time()) - older_than.total_seconds()
+    removed = 0
+    for path in base.iterdir():
+        if path.suffix not in (".upload", ".part"):
+            continue
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # taken by a worker meanwhile
+            continue
+    return removed
