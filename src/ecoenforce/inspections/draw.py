@@ -509,8 +509,8 @@ def assign(
         passed: list[int] = []
         while len(team) < team_size and heap:
             item = pop(heap)
-            officer = item % n
-            if towns[officer] == town or (no is not None and officer in no):
+            at = item % n
+            if towns[at] == town or (no is not None and at in no):
                 passed.append(item)
             else:
                 team.append(item)
