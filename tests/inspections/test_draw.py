@@ -132,6 +132,24 @@ def test_verify_names_malformed_input() -> None:
     assert "监管对象编号格式不正确" in draw.verify(doc)[0]
 
 
+@VERSIONS
+def test_verify_refuses_a_duplicated_entity_and_a_retyped_result(algorithm: str) -> None:
+    """A document whose pool lists one entity twice (anywhere in the list) is refused; a result
+    whose numbers were rewritten as floats has another canonical form, so its digest fails."""
+    ents, offs, recs = pool()
+    doc = draw.run(plan_for(ents, offs, recs, algorithm=algorithm), ents, offs, recs, ["3391.27"])
+    assert draw.verify(json.dumps(doc, ensure_ascii=False)) == []
+    doubled = copy.deepcopy(doc)
+    doubled["pool"]["entities"].append(list(doubled["pool"]["entities"][57]))
+    assert draw.verify(doubled) == ["抽查对象库中有重复的监管对象"]
+    retyped = copy.deepcopy(doc)
+    counts = retyped["result"]["counts"]
+    for stratum in counts:
+        counts[stratum]["selected"] = float(counts[stratum]["selected"])  # equal in Python, not in JSON
+    retyped["result_digest"] = draw.sm3_hex(draw.canonical_json(doc["result"]))
+    assert any("结果摘要不符" in d for d in draw.verify(json.dumps(retyped)))
+
+
 def test_refusals() -> None:
     ents, offs, recs = pool()
     with pytest.raises(draw.DrawError, match="抽查对象库为空") as exc:

@@ -17,17 +17,21 @@ seeing the seed) and `verify` accepts both:
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import heapq
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import itemgetter
+from itertools import islice
+from operator import eq, itemgetter
 from typing import Any
 
+import orjson
 from cryptography.hazmat.primitives import hashes
 
 from ecoenforce.inspections import draw_select2
@@ -137,11 +141,35 @@ class HmacSM3:
         return out
 
 
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """The cycle collector paused while a draw builds or parses a million rows.
+
+    Those rows hold no reference cycles, yet each million new lists would trigger full collections
+    that walk every live object (about 40 % of the time of parsing a document); the collector runs
+    again as usual afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # --- canonical forms -----------------------------------------------------------------------------
 
 
 def canonical_json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _canonical_plain(value: object) -> bytes:
+    """canonical_json, in C, for values made only of dicts, lists, str and int < 2**63 (a result).
+
+    For those orjson writes the same bytes as canonical_json: UTF-8, keys sorted by code point, no
+    spaces. Floats are the one place they differ (exponent forms), so never pass one."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def _check(pattern: re.Pattern[str], value: object, what: str) -> str:
@@ -176,8 +204,12 @@ def _all_match(pattern: re.Pattern[str], values: list[str], what: str) -> None:
         _check(pattern, value, what)
 
 
-def validate_pool(entities: Entities, officers: Officers, recusals: Recusals) -> None:
-    """Every field in its documented alphabet (so the lines of the pool digest are unambiguous)."""
+def validate_pool(
+    entities: Entities, officers: Officers, recusals: Recusals, *, presorted: bool = False
+) -> None:
+    """Every field in its documented alphabet (so the lines of the pool digest are unambiguous).
+
+    `presorted`: entities sorted by id, so duplicates are neighbours (cheaper than a set of ids)."""
     if set(map(len, entities)) - {4}:
         raise DrawError("抽查对象记录应为[编号, 类别, 权重, 乡镇代码]", "bad_entity_row")
     if set(map(len, officers)) - {2} or set(map(len, recusals)) - {2}:
@@ -189,7 +221,7 @@ def validate_pool(entities: Entities, officers: Officers, recusals: Recusals) ->
     for weight in set(map(itemgetter(2), entities)):
         if not 0 < Fraction(_check(WEIGHT_RE, weight, "抽取权重")) <= 1:
             raise DrawError(f"抽取权重应大于0且不大于1：{weight}", "bad_weight")
-    if len(set(ids)) != len(ids):
+    if any(map(eq, ids, islice(ids, 1, None))) if presorted else len(set(ids)) != len(ids):
         raise DrawError("抽查对象库中有重复的监管对象", "duplicate_entity")
     officer_ids = [o[0] for o in officers]
     _all_ids(officer_ids, "执法人员编号")
@@ -202,9 +234,11 @@ def validate_pool(entities: Entities, officers: Officers, recusals: Recusals) ->
 def validate_due(due: Sequence[str], entities: Entities) -> None:
     """Due ids (minimum frequency) are entities of the pool, each once."""
     _all_ids(list(due), "应检对象编号")
+    if not due:
+        return
     if len(set(due)) != len(due):
         raise DrawError("应检对象名单中有重复的监管对象", "duplicate_due")
-    unknown = set(due) - {e[0] for e in entities}
+    unknown = set(due) - set(map(itemgetter(0), entities))
     if unknown:
         raise DrawError(f"应检对象不在抽查对象库中：{sorted(unknown)[0]}", "due_not_in_pool")
 
@@ -451,25 +485,32 @@ def assign(
     team_size: int,
     township_recusal: bool,
 ) -> dict[str, list[str]]:
-    """Teams per entity: the least-loaded eligible officers, ties by their seeded rank (§5)."""
+    """Teams per entity: the least-loaded eligible officers, ties by their seeded rank (§5).
+
+    The order (load, rank, id) is kept as one int per officer, load·n + place in rank order, so the
+    heap compares ints, not tuples of bytes and str; results are those of the tuple order."""
     hmac = HmacSM3(key)
-    # heap items (load, rank, id, township): the township rides along so the loop needs no lookups
-    heap = [(0, hmac.digest(b"O " + o[0].encode()), o[0], o[1]) for o in officers]
-    heapq.heapify(heap)
+    ranked = sorted((hmac.digest(b"O " + o[0].encode()), o[0], o[1]) for o in officers)
+    ids = [r[1] for r in ranked]
+    towns = [r[2] for r in ranked]
+    n = len(ranked) or 1
+    heap = list(range(len(ranked)))  # load 0 everywhere: already a heap
     pop, push = heapq.heappop, heapq.heappush
-    barred: dict[str, set[str]] = {}
+    barred: dict[str, set[int]] = {}
+    place = {oid: i for i, oid in enumerate(ids)}
     for officer, entity in recusals:
-        barred.setdefault(entity, set()).add(officer)
-    nobody: frozenset[str] = frozenset()
+        if officer in place:  # a recusal of someone not in the pool bars nobody
+            barred.setdefault(entity, set()).add(place[officer])
     teams: dict[str, list[str]] = {}
     for entity, entity_township in selected:
-        no = barred.get(entity, nobody)
-        town = entity_township if township_recusal else ""
-        team: list[tuple[int, bytes, str, str]] = []
-        passed: list[tuple[int, bytes, str, str]] = []
-        while heap and len(team) < team_size:
+        no = barred.get(entity)
+        town = entity_township if township_recusal and entity_township else None  # None: no officer's
+        team: list[int] = []
+        passed: list[int] = []
+        while len(team) < team_size and heap:
             item = pop(heap)
-            if item[2] in no or (town and item[3] == town):
+            at = item % n
+            if towns[at] == town or (no is not None and at in no):
                 passed.append(item)
             else:
                 team.append(item)
@@ -479,9 +520,14 @@ def assign(
             raise DrawError(
                 f"监管对象 {entity} 回避后可派的执法人员不足{team_size}名，不能完成抽取", "few_officers"
             )
-        for load, rank, oid, otown in team:
-            push(heap, (load + 1, rank, oid, otown))
-        teams[entity] = sorted([item[2] for item in team])
+        names = [ids[item % n] for item in team]
+        for item in team:
+            push(heap, item + n)
+        if len(names) == 2:  # the usual team of two: ordered without a sort call
+            a, b = names
+            teams[entity] = names if a < b else [b, a]
+        else:
+            teams[entity] = sorted(names)
     return teams
 
 
@@ -494,6 +540,18 @@ def run(
     due: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The published document: plan, commitment, pool, seed, result and their digests (§6)."""
+    with _no_gc_pauses():
+        return _run(plan, entities, officers, recusals, seed_values, due)
+
+
+def _run(
+    plan: dict[str, Any],
+    entities: Entities,
+    officers: Officers,
+    recusals: Recusals,
+    seed_values: Sequence[str],
+    due: Sequence[str],
+) -> dict[str, Any]:
     check_seed_values(plan, seed_values)
     algorithm = plan_algorithm(plan)
     entities, officers = by_id(entities), by_id(officers)  # sorted once: digest, positions, document
@@ -518,7 +576,7 @@ def run(
         "pool": pool,
         "seed": {"values": list(seed_values), "key": key.hex()},
         "result": result,
-        "result_digest": sm3_hex(canonical_json(result)),
+        "result_digest": sm3_hex(_canonical_plain(result)),  # result: dicts, lists, str, int only
     }
 
 
@@ -590,10 +648,15 @@ def compute_result(
 
 def verify(published: object) -> list[str]:
     """What differs between a published draw and its recomputation (Chinese); [] when it holds."""
+    with _no_gc_pauses():
+        return _verify(published)
+
+
+def _verify(published: object) -> list[str]:
     if isinstance(published, (str, bytes)):
         try:
-            published = json.loads(published)
-        except ValueError:
+            published = orjson.loads(published)  # C parser: about 4x the stdlib's speed at 1M rows
+        except ValueError:  # orjson.JSONDecodeError is a ValueError
             return ["不是有效的JSON文件"]
     if not isinstance(published, dict):
         return ["文件内容不是抽查结果对象"]
@@ -620,7 +683,7 @@ def _differences(doc: dict[str, Any]) -> list[str]:
     plan, pool = doc["plan"], doc["pool"]
     entities, officers, recusals = by_id(pool["entities"]), by_id(pool["officers"]), pool["recusals"]
     due = pool.get("due", []) if plan_algorithm(plan) != ALGORITHM_V1 else []
-    validate_pool(entities, officers, recusals)
+    validate_pool(entities, officers, recusals, presorted=True)
     validate_due(due, entities)
     diffs: list[str] = []
     digest = pool_digest(entities, officers, recusals, due, presorted=True)
@@ -638,13 +701,28 @@ def _differences(doc: dict[str, Any]) -> list[str]:
         return diffs
     expected = compute_result(plan, key, entities, officers, recusals, due)
     diffs += _result_differences(doc["result"], expected)
-    result_digest = sm3_hex(canonical_json(doc["result"]))
+    result_digest = sm3_hex(_result_bytes(doc["result"], _canonical_plain(expected)))
     if result_digest != doc["result_digest"]:
         diffs.append(f"结果摘要不符：文件中为 {doc['result_digest']}，按结果计算为 {result_digest}")
     return diffs
 
 
+def _result_bytes(got: object, expected_bytes: bytes) -> bytes:
+    """canonical_json(got), fast when it is the expected result.
+
+    orjson bytes equal to the expected result's mean `got` holds only what the expected result holds
+    (dicts, lists, str, int — a float would show as "1.0" or "null"), for which both writers agree;
+    anything else goes through the stdlib writer the specification names."""
+    try:
+        data = _canonical_plain(got)
+    except (TypeError, orjson.JSONEncodeError):
+        data = b""
+    return data if data == expected_bytes else canonical_json(got)
+
+
 def _result_differences(got: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    if got == expected:  # the usual case, compared in C
+        return []
     diffs: list[str] = []
     got_rows = {row[0]: row for row in got.get("selected", [])}
     exp_rows = {row[0]: row for row in expected["selected"]}
