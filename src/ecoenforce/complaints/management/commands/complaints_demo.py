@@ -32,24 +32,24 @@ def _holder(role: str, unit: Unit) -> User | None:
 
 
 class Command(BaseCommand):
-    help = "Load demo complaints (use --if-empty to load only into an empty table)."
+    help = "载入演示投诉举报（--if-empty：仅在尚无投诉举报时载入）"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--if-empty", action="store_true")
-        parser.add_argument("--count", type=int, default=42)
+        parser.add_argument("--if-empty", action="store_true", help="仅在尚无投诉举报时载入")
+        parser.add_argument("--count", type=int, default=42, help="载入的件数（按 seed 004 的 42 件）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["if_empty"] and Complaint.objects.exists():
-            self.stdout.write("complaints already present; nothing loaded")
+            self.stdout.write("已有投诉举报，未载入演示数据")
             return
         rng = random.Random(4)
         counties = list(Unit.objects.filter(is_active=True, level=3))
         if not counties:
-            self.stdout.write("no county units; run demo_seed first")
+            self.stdout.write("没有县级执法机构，请先运行 demo_seed")
             return
         for i in range(opts["count"]):
             self._one(rng, rng.choice(counties), i)
-        self.stdout.write(f"loaded {opts['count']} demo complaints")
+        self.stdout.write(f"演示投诉举报已载入：{opts['count']} 件")
 
     def _one(self, rng: random.Random, county: Unit, i: int) -> None:
         category = rng.choice(list(TEXTS))
