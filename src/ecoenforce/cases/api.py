@@ -152,3 +152,9 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> dic
         idempotency_key=payload.idempotency_key or None,
     )
     return _detail(case)
+
+
+# The measures' endpoints live in their own module (same prefix /api/cases/).
+from ecoenforce.cases.api_measures import router as _measures_router  # noqa: E402
+
+router.add_router("", _measures_router)

@@ -8,6 +8,7 @@ Thin like views.py: a Refused becomes the recorded 403 page; a ValidationError i
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +41,12 @@ def _date(raw: str, label: str) -> dt.date | None:
         raise ValidationError({"date": f"{label}格式应为 YYYY-MM-DD"}) from None
 
 
+def _form_key(request: HttpRequest) -> str:
+    """The one-time token of the creating form: kept when the same form comes back with an error
+    (nothing was written under it), fresh otherwise."""
+    return str(request.POST.get("key", "") if request.method == "POST" else "")[:64] or uuid.uuid4().hex
+
+
 def _case(request: HttpRequest, pk: int, action: str, *, write: bool) -> Any:
     authorize(request.user, "cases.act" if write else "cases.view", action=action)
     return selectors.case_for(request.user, pk)
@@ -70,6 +77,7 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
                     items=items,
                     basis=request.POST.get("basis", ""),
                     emergency=request.POST.get("emergency") == "on",
+                    idempotency_key=request.POST.get("key"),
                 )
                 messages.success(request, "查封、扣押已登记")
             else:
@@ -97,6 +105,7 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "data": request.POST if write else {},
         "rows": range(ITEM_ROWS),
+        "key": _form_key(request),
         "kinds": [(k.value, k.label) for k in measures.SEIZURE],
         "seizures": case.measures_taken.filter(kind__in=[MeasureKind.SEAL, MeasureKind.SEIZE]),
         "today": timezone.localdate(),
@@ -121,6 +130,7 @@ def case_referral(request: HttpRequest, pk: int) -> HttpResponse:
                     police=request.POST.get("police", ""),
                     materials=request.POST.get("materials", ""),
                     sent_on=_date(request.POST.get("sent_on", ""), "移送日期"),
+                    idempotency_key=request.POST.get("key"),
                 )
                 messages.success(request, "移送已登记")
             elif op == "feedback":
@@ -142,6 +152,7 @@ def case_referral(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "data": request.POST if write else {},
         "kinds": ReferralKind.choices,
+        "key": _form_key(request),
         "referrals": case.referrals.all(),
         "flags": case.criminal_flags,
     }

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from ecoenforce.audit.services import audit_record
@@ -32,6 +32,9 @@ from ecoenforce.org.permissions import Refused, authorize
 from ecoenforce.org.roles import Role
 
 SEIZURE = (MeasureKind.SEAL, MeasureKind.SEIZE)
+KEY_MAX = 64
+M = TypeVar("M", bound=models.Model)
+REPEATED = "该表单已提交，请勿重复提交"
 OPEN_STATES = {
     State.INVESTIGATING,
     State.INVESTIGATED,
@@ -51,6 +54,23 @@ OPEN_STATES = {
 
 def _text(value: object, limit: int) -> str:
     return str(value or "").replace("\x00", "").strip()[:limit]
+
+
+def _clean_key(key: object) -> str | None:
+    key = _text(key, KEY_MAX)
+    return key or None
+
+
+def _create_once(model: type[M], key: str | None, **fields: Any) -> M:
+    """Create the row unless the form's token was used on this case already. The caller holds the
+    case row lock, so the check serializes; the unique constraint is the last guard."""
+    if key and model._default_manager.filter(case=fields["case"], idempotency_key=key).exists():
+        raise ValidationError({"__all__": REPEATED})
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(idempotency_key=key, **fields)
+    except IntegrityError:
+        raise ValidationError({"__all__": REPEATED}) from None
 
 
 def _require_head(by: Any, what: str, case: Case, action: str = "cases.measure") -> None:
@@ -82,19 +102,29 @@ def _items(items: Any) -> list[dict[str, str]]:
 
 
 def measure_seize(
-    *, case: Case, by: Any, kind: str, items: Any, basis: str, emergency: bool = False
+    *,
+    case: Case,
+    by: Any,
+    kind: str,
+    items: Any,
+    basis: str,
+    emergency: bool = False,
+    idempotency_key: str | None = None,
 ) -> Measure:
-    """查封 or 扣押 with its list; the head approves now, or within 24 h when taken on the spot."""
+    """查封 or 扣押 with its list; the head approves now, or within 24 h when taken on the spot.
+    A repeated `idempotency_key` (the same form sent twice) is refused and nothing is written."""
     authorize(by, "cases.act", case, action="cases.measure_seize")
     if kind not in SEIZURE:
         raise ValidationError({"kind": "只能是查封或扣押"})
     if not emergency:
         _require_head(by, "查封、扣押", case, "cases.measure_seize")
-    rows, today = _items(items), timezone.localdate()
+    rows, today, key = _items(items), timezone.localdate(), _clean_key(idempotency_key)
     basis = _text(basis, 300) or "《行政强制法》第二十五条；环境保护部令第29号"
     with transaction.atomic():
         locked = _locked_open(case)
-        m = Measure.objects.create(
+        m = _create_once(
+            Measure,
+            key,
             case=locked,
             kind=kind,
             decided_on=today,
@@ -242,9 +272,17 @@ def recheck_record(*, measure: Measure, by: Any, on: dt.date, corrected: bool) -
 
 
 def referral_record(
-    *, case: Case, by: Any, kind: str, police: str, materials: str, sent_on: dt.date | None = None
+    *,
+    case: Case,
+    by: Any,
+    kind: str,
+    police: str,
+    materials: str,
+    sent_on: dt.date | None = None,
+    idempotency_key: str | None = None,
 ) -> Referral:
-    """移送公安机关 with the materials; the receipt and feedback follow."""
+    """移送公安机关 with the materials; the receipt and feedback follow. A repeated
+    `idempotency_key` is refused and nothing is written."""
     authorize(by, "cases.act", case, action="cases.referral")
     _require_head(by, "移送公安机关", case, "cases.referral")
     if kind not in ReferralKind.values:
@@ -254,7 +292,9 @@ def referral_record(
         raise ValidationError({"materials": "请填写接收的公安机关和移送材料清单"})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        r = Referral.objects.create(
+        r = _create_once(
+            Referral,
+            _clean_key(idempotency_key),
             case=locked,
             kind=kind,
             police=police,

@@ -62,11 +62,16 @@ class Measure(models.Model):
         "按日连续处罚金额", max_digits=14, decimal_places=2, null=True, blank=True
     )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # the form's one-time token (or the API's idempotency_key): a repeated submission is refused
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name = "行政强制措施与责令改正"
         verbose_name_plural = "行政强制措施与责令改正"
         ordering: ClassVar = ["decided_on", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["case", "idempotency_key"], name="measure_unique_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.decided_on}"
@@ -91,10 +96,14 @@ class Referral(models.Model):
     feedback = models.TextField("公安机关反馈", blank=True)
     feedback_on = models.DateField("反馈日期", null=True, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # as Measure's
 
     class Meta:
         verbose_name = "移送公安"
         verbose_name_plural = "移送公安"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["case", "idempotency_key"], name="referral_unique_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sent_on}"
