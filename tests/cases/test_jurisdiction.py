@@ -7,12 +7,14 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 
 from ecoenforce.cases import selectors
 from ecoenforce.cases.case_services import case_set_officers, case_take_over
 from ecoenforce.cases.models import CaseEvent
 from ecoenforce.org.permissions import Refused
 from ecoenforce.org.roles import Role
+from tests.cases.driver import Driver
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,32 @@ def test_two_concurrent_transitions_cannot_both_succeed():
         t.join()
     assert results.count("ok") == 1, results
     assert CaseEvent.objects.filter(case=case, action="approve_filing").count() == 1
+
+
+def _searched(user, q: str) -> set[int]:
+    """The ids a search finds on the list page's path: scoped, then the jurisdiction's unit ids."""
+    qs = selectors.filter_cases(selectors.cases_for(user), q=q, user=user)
+    return set(qs.values_list("pk", flat=True))
+
+
+def test_search_by_unit_ids_finds_the_same_cases_as_the_scope(world, drive):
+    """The unit-id hint of a search (selectors.whole_units) must not change what a user finds: a
+    county sees its own matches only, the city every county's, and a case designated to another
+    county by a single-case grant is found there too."""
+    own = drive.open(title="雨水排口超标排放案")
+    other = Driver(world, unit="county_b").open(title="雨水排口私设暗管案")
+    drive.open(title="夜间施工噪声扰民案")
+    officer_a, officer_b = world.user("county_a", Role.OFFICER), world.user("county_b", Role.OFFICER)
+    assert _searched(officer_a, "雨水排口") == {own.pk}
+    assert _searched(officer_b, "雨水排口") == {other.pk}
+    assert _searched(world.user("city", Role.SUPERVISOR), "雨水排口") == {own.pk, other.pk}
+    case_take_over(
+        case=own, by=world.user("city", Role.BUREAU_HEAD), reason="指定管辖", to_unit=world.units["county_b"]
+    )
+    assert selectors.whole_units(officer_b) is None  # a single-case grant: no unit-id hint
+    assert _searched(officer_b, "雨水排口") == {own.pk, other.pk}
+    page = Client()
+    page.force_login(officer_b)
+    html = page.get("/cases/list/", {"q": "雨水排口"}).content.decode()
+    assert "雨水排口超标排放案" in html and "雨水排口私设暗管案" in html
+    assert _searched(officer_a, "雨水排口") == {own.pk}  # its county still sees it; nothing else

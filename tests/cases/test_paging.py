@@ -62,3 +62,26 @@ def test_case_list_counts_up_to_the_cap_and_says_so(drive, monkeypatch):
     # The newest first, as without the cap: page 2 holds the second newest case.
     newest = sorted(cases, key=lambda c: (c.created_at, c.pk), reverse=True)
     assert f"/cases/{newest[1].pk}/" in second and f"/cases/{newest[0].pk}/" not in second
+
+
+def test_pages_fetched_by_ids_show_the_rows_of_the_plain_slice(world, drive):
+    """CappedPaginator reads a page's ids first, then the rows: same rows, same order, on every page,
+    with or without a search (and with the overdue filter's DISTINCT, which takes the plain path)."""
+    other = Driver(world, "county_b")
+    for i in range(5):
+        drive.open(title=f"雨水排口超标排放案{i}")
+        other.open(title=f"雨水排口超标排放案乙{i}")
+    drive.open(title="夜间施工噪声扰民案")
+    city = world.user("city", "supervisor")
+    for user, filters in (
+        (drive.officer, {}),
+        (drive.officer, {"q": "雨水排口"}),
+        (city, {"q": "雨水排口"}),
+        (city, {"overdue": True}),
+    ):
+        qs = selectors.filter_cases(selectors.cases_for(user), user=user, **filters)
+        plain = list(qs.values_list("pk", flat=True))
+        pager = paging.CappedPaginator(qs, 2)
+        shown = [c.pk for n in pager.page_range for c in pager.page(n)]
+        assert shown == plain, filters
+        assert all(c.unit is not None and c.entity is not None for c in pager.page(1))

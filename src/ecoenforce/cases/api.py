@@ -117,7 +117,7 @@ def _detail(c: Any) -> dict[str, Any]:
 def list_cases(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     authorize(request.user, "cases.view", action="cases.list")
     qs = selectors.filter_cases(
-        selectors.cases_for(request.user), q=params.q, state=params.state, year=params.year
+        selectors.cases_for(request.user), q=params.q, state=params.state, year=params.year, user=request.user
     )
     rows = list(qs[params.offset : params.offset + params.limit])
     return {"count": qs.count(), "results": [_case(c) for c in rows]}

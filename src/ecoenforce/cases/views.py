@@ -59,7 +59,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 def case_list(request: HttpRequest) -> HttpResponse:
     authorize(request.user, "cases.view", action="cases.list")
     filters = _filters(request)
-    qs = selectors.filter_cases(selectors.cases_for(request.user), **filters)
+    qs = selectors.filter_cases(selectors.cases_for(request.user), user=request.user, **filters)
     if request.GET.get("format") == "xlsx":
         authorize(request.user, "cases.export", action="cases.export")
         return excel.response(excel.cases_workbook(qs[: excel.MAX_ROWS]), "案件列表.xlsx")
