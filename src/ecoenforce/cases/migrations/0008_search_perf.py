@@ -39,5 +39,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_list_order_indexes")]
+    dependencies = [("cases", "0007_measure_referral_keys")]
     operations = [migrations.RunPython(forward, backward)]
