@@ -220,6 +220,8 @@ LOGGING = {
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Off-site supervision (monitoring app): measurements kept ≥ 5 years (生态环境监测条例 art 26)
 MONITORING_RETENTION_MONTHS = int(os.environ.get("MONITORING_RETENTION_MONTHS", "72"))
+# Uploads wait here for the worker that parses them (org/uploads.py); empty: VAR_DIR/uploads.
+UPLOAD_SPOOL_DIR = os.environ.get("UPLOAD_SPOOL_DIR", "")
 # Audit checkpoints (docs/audit.md "Signed checkpoints"): the worker signs the chain head with SM2 every
 # AUDIT_CHECKPOINT_MINUTES or AUDIT_CHECKPOINT_EVENTS new events, whichever comes first, and appends it to
 # AUDIT_CHECKPOINT_FILE (outside the database; published at /public/audit/checkpoints/). The private key is
