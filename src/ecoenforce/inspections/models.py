@@ -84,6 +84,27 @@ class SamplingRule(models.Model):
         return f"{self.get_stratum_display()} {self.get_mode_display()} {self.value}"
 
 
+class FrequencyRule(models.Model):
+    """A unit's own minimum inspection frequency for a stratum (最低检查频次): an entity of the stratum not
+    inspected within `months` is due and always drawn. It may only be stricter (shorter) than what its
+    superiors and the defaults file set (inspections.frequency)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="frequency_rules")
+    stratum = models.CharField("监管类别", max_length=16, choices=SupervisionClass.choices)
+    months = models.PositiveSmallIntegerField("最长间隔（月）")
+    source = models.CharField("依据", max_length=300, validators=[no_nul])
+
+    class Meta:
+        verbose_name = "最低检查频次"
+        verbose_name_plural = "最低检查频次"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["unit", "stratum"], name="frequency_unit_stratum")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stratum_display()} 每{self.months}个月至少一次"
+
+
 class RecusalDeclaration(models.Model):
     """An officer's declared conflict with an entity (行政处罚法 art 43: direct interest)."""
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ecoenforce.entities.models import Entity, EntityStatus
 from ecoenforce.inspections import draw
-from ecoenforce.inspections.defaults import minimum_frequency
+from ecoenforce.inspections.frequency import effective as minimum_frequency
 from ecoenforce.inspections.models import (
     PositiveEffect,
     PositiveListEntry,
@@ -102,7 +102,7 @@ def build_pool(unit: Unit, day: date) -> Pool:
         .exclude(status=EntityStatus.CLOSED)
         .values_list("id", "uscc", "supervision_class", "division_code", "created_at")
     )
-    overdue = _overdue_since(day)
+    overdue = _overdue_since(unit, day)
     last = _last_inspected(unit) if overdue else {}
     for pk, uscc, stratum, division, created in rows:
         since = overdue.get(stratum)
@@ -143,12 +143,13 @@ def months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def _overdue_since(day: date) -> dict[str, datetime]:
-    """Stratum → the moment before which the last inspection makes an entity due (minimum frequency)."""
+def _overdue_since(unit: Unit, day: date) -> dict[str, datetime]:
+    """Stratum → the moment before which the last inspection makes an entity due (the minimum frequency
+    in force for the unit: the defaults file's, or a stricter one of the unit or a superior)."""
     tz = timezone.get_current_timezone()
     return {
-        stratum: datetime.combine(months_before(day, int(rule["months"])), datetime.min.time(), tz)
-        for stratum, rule in minimum_frequency(day).items()
+        stratum: datetime.combine(months_before(day, rule.months), datetime.min.time(), tz)
+        for stratum, rule in minimum_frequency(unit, day).items()
     }
 
 

@@ -303,10 +303,12 @@ def draw_run(
 
 
 def refused_at_once(plan: DrawPlan, action: str, seed_values: Sequence[str] = ()) -> bool:
-    """Whether `action` ("commit" or "run") would be refused before any heavy work (status, time,
-    seed values) — the page then calls the service directly instead of starting a background job."""
+    """Whether `action` ("commit", "run" or "publish_result") would be refused before any heavy work
+    (status, time, seed values) — the page then calls the service directly instead of a background job."""
     if action == "commit":
         return bool(_commit_refusal(plan))
+    if action == "publish_result":
+        return plan.status != DrawStatus.DRAWN
     if _run_refusal(plan)[0]:
         return True
     try:
@@ -343,23 +345,38 @@ def _create_tasks(plan: DrawPlan, document: dict[str, Any], pool: Any) -> None:
         )
 
 
-def draw_result_publish(*, plan: DrawPlan, by: User) -> DrawPlan:
+def draw_result_publish(*, plan: DrawPlan, by: User, progress: Progress = _quiet) -> DrawPlan:
+    """Publish a drawn plan's result on the portal (一公开), once. The stored document is verified
+    first — the same check the portal's verifier runs over the whole pool — so nothing that would not
+    verify is published; over a large pool this is the slow part (the page runs it in the worker)."""
     authorize(by, "inspections.draw", plan, action="draw.publish_result")
-    with transaction.atomic():
-        plan = _locked(plan)
-        if plan.status == DrawStatus.DRAWN:
-            plan.status, plan.result_published_at = DrawStatus.RESULT_PUBLISHED, timezone.now()
-            plan.save(update_fields=["status", "result_published_at"])
-            audit_record(
-                actor=by,
-                action="draw.publish_result",
-                target=plan,
-                after={"result_digest": plan.result_digest},
-            )
-            return plan
-    refuse(
-        by=by, action="draw.publish_result", target=plan, message="只有已抽取、尚未公示结果的计划可以公示结果"
-    )
+    plan = DrawPlan.objects.get(pk=plan.pk)
+    message = "" if plan.status == DrawStatus.DRAWN else RESULT_NOT_DRAWN
+    if not message:
+        pool = (plan.document or {}).get("pool", {})
+        progress(1, 3, f"正在校验抽取结果（{len(pool.get('entities', []))}个监管对象）…")
+        problems = draw.verify(plan.document)
+        if problems:
+            message = "抽取结果校验未通过，不能公示：" + "；".join(problems[:3])
+    if not message:
+        progress(2, 3, "正在公示抽取结果…")
+        with transaction.atomic():
+            plan = _locked(plan)
+            if plan.status == DrawStatus.DRAWN:
+                plan.status, plan.result_published_at = DrawStatus.RESULT_PUBLISHED, timezone.now()
+                plan.save(update_fields=["status", "result_published_at"])
+                audit_record(
+                    actor=by,
+                    action="draw.publish_result",
+                    target=plan,
+                    after={"result_digest": plan.result_digest},
+                )
+                return plan
+            message = RESULT_NOT_DRAWN
+    refuse(by=by, action="draw.publish_result", target=plan, message=message)
+
+
+RESULT_NOT_DRAWN = "只有已抽取、尚未公示结果的计划可以公示结果"
 
 
 def recusal_declare(*, officer: User, entity: Any, reason: str, by: User) -> RecusalDeclaration:

@@ -1,4 +1,5 @@
-"""Background work of inspections: committing and running a draw over a large pool, with progress.
+"""Background work of inspections: committing, running and publishing the result of a draw over a
+large pool, with progress.
 
 The draw page starts a Job (ecoenforce.worker.jobs) and enqueues one of these; the job page polls
 its progress and links back to the plan. A refusal (stale pool, second run…) is audited by the
@@ -53,3 +54,13 @@ def draw_run_task(job_id: str, plan_id: int, seed_values: list[str], user_id: in
         )
         selected = len((plan.document or {}).get("result", {}).get("selected", []))
         _finish(job, plan, f"抽取完成：抽中{selected}个监管对象，结果摘要 {plan.result_digest}")
+
+
+@task()
+def draw_publish_result_task(job_id: str, plan_id: int, user_id: int) -> None:
+    user = get_user_model().objects.get(pk=user_id)
+    with job_running(job_id) as job:
+        plan = services.draw_result_publish(
+            plan=DrawPlan.objects.get(pk=plan_id), by=user, progress=_reporter(job_id)
+        )
+        _finish(job, plan, f"抽取结果已在门户网站公示，结果摘要 {plan.result_digest}")

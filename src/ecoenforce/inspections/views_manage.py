@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from ecoenforce.entities.models import SupervisionClass
 from ecoenforce.entities.selectors import entity_get_for
-from ecoenforce.inspections import excel, plans, positive, selectors, services
+from ecoenforce.inspections import excel, frequency, plans, positive, selectors, services
 from ecoenforce.inspections.defaults import defaults
 from ecoenforce.inspections.forms import CampaignForm, DrawPlanForm, PlanForm, SeedForm
 from ecoenforce.inspections.models import DrawStatus, PositiveEffect, RuleMode
@@ -89,17 +90,27 @@ def draw_list(request: HttpRequest) -> HttpResponse:
 def _in_background(
     request: HttpRequest, plan: Any, action: str, values: list[str] | None = None
 ) -> HttpResponse:
-    """Commit or run a draw in the worker; the job page shows its progress and links back."""
-    from ecoenforce.inspections.tasks import draw_commit_task, draw_run_task
+    """Commit, run or publish a draw's result in the worker; the job page shows its progress and
+    links back to the plan (also when the job fails: result_url is set before the work starts)."""
+    from ecoenforce.inspections.tasks import draw_commit_task, draw_publish_result_task, draw_run_task
     from ecoenforce.worker.jobs import job_start, job_url
 
     user = _user(request)
     if action == "commit":
         job = job_start(kind="inspections.draw_commit", title=f"承诺抽查计划：{plan.title}", by=user, total=3)
-        draw_commit_task.enqueue(str(job.pk), plan.pk, user.pk)
-    else:
+    elif action == "run":
         job = job_start(kind="inspections.draw_run", title=f"抽取：{plan.title}", by=user, total=4)
+    else:
+        title = f"公示抽取结果：{plan.title}"
+        job = job_start(kind="inspections.draw_publish_result", title=title, by=user, total=3)
+    job.result_url = reverse("inspections:draw", args=[plan.pk])
+    job.save(update_fields=["result_url"])
+    if action == "commit":
+        draw_commit_task.enqueue(str(job.pk), plan.pk, user.pk)
+    elif action == "run":
         draw_run_task.enqueue(str(job.pk), plan.pk, values or [], user.pk)
+    else:
+        draw_publish_result_task.enqueue(str(job.pk), plan.pk, user.pk)
     return redirect(job_url(job))
 
 
@@ -131,6 +142,8 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return _in_background(request, plan, "run", values)
                 services.draw_run(plan=plan, seed_values=values, by=_user(request))
             elif action == "publish_result":
+                if not services.refused_at_once(plan, "publish_result"):
+                    return _in_background(request, plan, "publish_result")
                 services.draw_result_publish(plan=plan, by=_user(request))
             return redirect("inspections:draw", pk=plan.pk)
         except ValidationError as exc:
@@ -302,7 +315,16 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "rule":
+            if request.POST.get("action") == "frequency":
+                frequency.frequency_rule_set(
+                    unit=unit,
+                    stratum=request.POST.get("stratum", ""),
+                    months=request.POST.get("months", ""),
+                    source=request.POST.get("source", ""),
+                    by=_user(request),
+                    day=timezone.localdate(),
+                )
+            elif request.POST.get("action") == "rule":
                 services.sampling_rule_set(
                     unit=unit,
                     stratum=request.POST.get("stratum", ""),
@@ -329,6 +351,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     context = {
         "unit": unit,
         "rules": services.rules_for(unit),
+        "frequencies": list(frequency.effective(unit, timezone.localdate()).values()),
         "conf": unit_settings(unit),
         "defaults": defaults()["settings"],
         "can_change": can(request.user, "inspections.configure", unit),
