@@ -18,6 +18,14 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.browser
 
 
+def to_work_page(page):
+    """An enterprise user lands on the home page's to-do panel (我的待办) and goes on to its own pages."""
+    assert "我的待办" in page.locator("main").inner_text()
+    page.get_by_role("link", name="进入我的工作页面").click()
+    page.wait_for_url("**/enterprise/")
+    return page
+
+
 def test_enterprise_applies_is_approved_answers_and_never_sees_the_reporter(
     committed_world: Any, live_server: Any, page: Any, login: Any
 ) -> None:
@@ -60,7 +68,7 @@ def test_enterprise_applies_is_approved_answers_and_never_sees_the_reporter(
 
     from ecoenforce.org.models import User
 
-    ent = login(User.objects.get(username="jiejing"))
+    ent = to_work_page(login(User.objects.get(username="jiejing")))
     assert ent.url.endswith("/enterprise/")
     assert "固安洁净化工有限公司" in ent.locator("h1").inner_text()
     ent.get_by_role("link", name="烟气在线监测数据缺失问询").click()
@@ -130,7 +138,7 @@ def test_approved_enterprise_sees_its_records_answers_with_a_file_and_applies(
         by=drive.officer,
     )
 
-    ent = login(account.user)
+    ent = to_work_page(login(account.user))
     assert entity.name in ent.locator("h1").inner_text()
     body = ent.locator("main").inner_text() if ent.locator("main").count() else ent.content()
     assert "行政处罚决定" in body and case.number in body

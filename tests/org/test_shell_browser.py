@@ -49,7 +49,7 @@ def test_desktop_layout_shows_the_navigation(committed_world, live_server, page)
     world = committed_world
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, live_server, "city_sysadmin")
-    assert page.url == f"{live_server.url}/org/units/"
+    assert page.url == f"{live_server.url}/"  # the home page's to-do panel, then the work pages
     assert not page.locator(".navbar-toggler").is_visible()
     assert page.locator("#main-nav a[href='/org/accounts/']").is_visible()
     page.on("dialog", lambda dialog: dialog.dismiss())  # data-confirm asks before a reset
