@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 MODBUS = Tolerance(modbus_crc=True)
 _MN_IN_RAW = re.compile(rb"MN=([0-9A-Za-z_\-]{1,27})")
 _VALUE_KEYS = ("Avg", "Rtd", "RS", "RT")  # the value a row keeps, in order of preference
+TOUCH_EVERY = dt.timedelta(seconds=30)
 FIELD_PERIOD = {**PERIOD_OF_CN, "2021": "rtd"}  # 2021 run status (SBxxx-RS) is kept like real-time data
 
 
@@ -54,6 +55,7 @@ class Store:
 
     devices: DeviceCache = field(default_factory=DeviceCache)
     reassembler: Reassembler = field(default_factory=Reassembler)
+    touched: dict[int, dt.datetime] = field(default_factory=dict)  # device → last_seen_at this process wrote
 
     def store_batch(self, items: list[Received]) -> list[Outcome]:
         outcomes = [self._classify(item) for item in items]
@@ -131,7 +133,9 @@ class Store:
         return rows, owners
 
     def _touch_devices(self, items: list[Received], outcomes: list[Outcome]) -> None:
-        """One UPDATE per batch: when each device was last heard from (the points list's online status)."""
+        """When each device was last heard from (the points list's online status, judged in hours): one
+        UPDATE, and only for devices not touched in the last TOUCH_EVERY — rewriting every device's row
+        on every batch cost a tenth of a batch's time."""
         ids = {
             info.device_id
             for out in outcomes
@@ -139,8 +143,11 @@ class Store:
             and out.packet
             and (info := self.devices.get(out.packet.mn)) is not None
         }
+        at = max(i.at for i in items)
+        ids = {i for i in ids if (last := self.touched.get(i)) is None or at - last >= TOUCH_EVERY}
         if ids:
-            Device.objects.filter(pk__in=ids).update(last_seen_at=max(i.at for i in items))
+            Device.objects.filter(pk__in=ids).update(last_seen_at=at)
+            transaction.on_commit(lambda: self.touched.update(dict.fromkeys(ids, at)))
 
     def _quarantine(self, items: list[Received], outcomes: list[Outcome]) -> None:
         seen: dict[str, tuple[str, Received]] = {}
