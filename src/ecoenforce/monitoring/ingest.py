@@ -58,6 +58,8 @@ class Store:
     touched: dict[int, dt.datetime] = field(default_factory=dict)  # device → last_seen_at this process wrote
 
     def store_batch(self, items: list[Received]) -> list[Outcome]:
+        if not items:  # a consumer's empty fetch: nothing to write (unnest needs one array per column)
+            return []
         outcomes = [self._classify(item) for item in items]
         rows, owners = self._measurements(items, outcomes)
         with transaction.atomic():
