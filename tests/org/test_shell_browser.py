@@ -39,8 +39,9 @@ def test_phone_layout_navigation_and_charts(committed_world, live_server, page):
     page.locator("[data-chart='chart-unit'] canvas").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
-    people_link.click()
-    page.wait_for_url(f"{live_server.url}/org/people/")
+    page.locator("#main-nav.collapse.show").wait_for()  # the opening animation has finished
+    with page.expect_navigation(url=f"{live_server.url}/org/people/"):
+        people_link.click()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert problems == []
 

@@ -59,7 +59,12 @@ def ensure_months(months: set[tuple[int, int]], table: str = MEASUREMENTS) -> No
     if not is_partitioned():
         return
     todo = {(table, y, m) for y, m in months} - _known
+    if not todo:
+        return
     with connection.cursor() as cur:
+        # Several consumers (hj212_store) may meet a new month at once: CREATE TABLE IF NOT EXISTS is not
+        # safe against a concurrent creator (DuplicateTable), so creators take turns until they commit.
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('ecoenforce.monitoring.partitions'))")
         for _, year, month in sorted(todo):
             ny, nm = _add_months(year, month, 1)
             cur.execute(
