@@ -43,7 +43,8 @@ def test_points_map_chart_alert_to_lead_and_export(
 
     page.goto(f"{live_server.url}/monitoring/")
     # the division layer (a polygon) and the point's marker are drawn as Leaflet vector paths
-    page.wait_for_function("document.querySelectorAll('#mon-map path.leaflet-interactive').length >= 2")
+    # a locator waits without eval (the page's CSP forbids 'unsafe-eval', which wait_for_function needs)
+    page.locator("#mon-map path.leaflet-interactive").nth(1).wait_for(state="attached")
     assert page.locator("td.mon-status-abnormal").inner_text() == "异常"
 
     page.click(f"text={exceeding.entity.name}")
