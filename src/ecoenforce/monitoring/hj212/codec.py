@@ -2,6 +2,13 @@
 
 Frame (PDF2017 §6.3 Table 2): "##" + 4-digit length + data segment + 4-hex CRC + CRLF. The CRC covers
 the data segment only. Field limits follow Table 3. Every failure raises a subclass of HJ212Error.
+
+Two paths, one result. A frame in the standard's own layout (2017 header in Table 3's order, upper-case
+CRC, CRLF, well-formed CP with 14-digit times) is checked by one compiled regex over the whole frame and
+a few integer comparisons (`decode`). Anything else — every deviation a Tolerance covers and every
+error — goes to the general path (`_decode_general`), which names warnings and errors. The fast path
+accepts only frames the general path accepts with no warning, and builds the same Packet;
+tests/monitoring/test_codec_fast.py checks this against a frozen copy of the previous decoder.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ import re
 
 from .crc import crc16, crc16_modbus
 from .errors import CRCError, FieldError, FormatError, HJ212Error, LengthError
-from .packet import FLAG_SPLIT, Cp, Packet
+from .packet import FLAG_SPLIT, Cp, Packet, make_packet
 from .tolerance import DEFAULT, Tolerance
 
 HEADER_ORDER = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
@@ -27,9 +34,60 @@ _HEADER_2017 = re.compile(
 _HEX = frozenset("0123456789ABCDEF")
 _HEX_ANY = frozenset("0123456789ABCDEFabcdef")
 
+# CP items: key=value, the value without the separators; groups by ';', items by ','. Possessive
+# quantifiers: a value or key never needs to give back characters, so the engine keeps no backtrack state.
+_KEY = r"[0-9A-Za-z_\-]{1,40}+"
+_VAL = r"[^;,=&\r\n]*+"
+_CP_ITEMS = rf"{_KEY}={_VAL}(?:[;,]{_KEY}={_VAL})*+"
+# The whole standard frame: the same header pattern as _HEADER_2017, the CP, an upper-case CRC, CRLF.
+_STANDARD_FRAME = re.compile(
+    r"##([0-9]{4})QN=([0-9]{17});ST=([0-9]{2});CN=([0-9]{4});PW=([0-9A-Za-z]{1,6});MN=([0-9A-F]{24});"
+    r"Flag=([0-9]{1,3});(?:PNUM=([0-9]{1,4});PNO=([0-9]{1,4});)?"
+    rf"CP=&&((?:{_CP_ITEMS})?)&&([0-9A-F]{{4}})\r\n"
+)
+
 
 def decode(raw: bytes, tol: Tolerance = DEFAULT) -> Packet:
     """One whole frame → Packet, or an HJ212Error saying why not."""
+    if type(raw) is bytes:
+        try:
+            text = raw.decode()
+        except UnicodeDecodeError:
+            text = ""
+        m = _STANDARD_FRAME.fullmatch(text)
+        if m is not None:
+            n, qn, st, cn, pw, mn, flag_text, pnum_text, pno_text, cp_text, crc_text = m.groups()
+            size = len(raw) - 12  # "##", length, CRC, CRLF
+            flag = int(flag_text)
+            # Flag 4–7: version bits 000001 (2017), so the 2005/2025 tolerances play no part
+            if int(n) == size and size <= tol.max_segment and flag >> 2 == 1:
+                if pnum_text is None:
+                    pnum = pno = None
+                    ok = not flag & FLAG_SPLIT  # split flag without PNUM/PNO: a warning or an error
+                else:
+                    pnum, pno = int(pnum_text), int(pno_text)
+                    ok = 1 <= pno <= pnum
+                ok = ok and ("Time=" not in cp_text or _times_standard(cp_text))
+                if ok and crc16(raw[6:-6]) == int(crc_text, 16):
+                    cp = Cp.lazy(cp_text) if cp_text else Cp()
+                    return make_packet(st, cn, pw, mn, cp, qn, flag, pnum, pno)
+    return _decode_general(raw, tol)
+
+
+def _times_standard(cp: str) -> bool:
+    """True if every item whose key ends in "Time" has a 14-digit value (then DataTime, BeginTime, EndTime
+    and SystemTime pass _check_data_time with no warning). Stricter than needed for other keys: a
+    RunTime=5 sends the frame to the general path, which is slower but gives the same answer."""
+    i = cp.find("Time=")
+    while i >= 0:
+        end = i + 19  # "Time=" and 14 digits
+        if not (len(cp) >= end and cp[i + 5 : end].isdigit() and (len(cp) == end or cp[end] in ";,")):
+            return False
+        i = cp.find("Time=", end)
+    return True
+
+
+def _decode_general(raw: bytes, tol: Tolerance) -> Packet:
     if not isinstance(raw, bytes | bytearray):
         raise FormatError("frame must be bytes")
     warnings: list[str] = []
@@ -122,7 +180,7 @@ def _parse_header(text: str, tol: Tolerance, warnings: list[str]) -> dict[str, s
 
 
 _KV = r"[0-9A-Za-z_\-]{1,40}=[^;,=&\r\n]*"
-_CP_WELLFORMED = re.compile(rf"(?:{_KV}(?:,{_KV})*(?:;{_KV}(?:,{_KV})*)*)?")
+_CP_WELLFORMED = re.compile(rf"(?:{_CP_ITEMS})?")  # the same language as groups of items, flattened
 _CP_LOOSE = re.compile(rf"(?:{_KV}(?:,{_KV})*)?(?:;(?:{_KV}(?:,{_KV})*)?)*")
 
 
@@ -178,10 +236,8 @@ def _build(fields: dict[str, str], cp: Cp, tol: Tolerance, warnings: list[str], 
             raise FieldError("Flag says split but PNUM/PNO are missing")
         warnings.append("split_flag_without_pnum")
     extra = (("RF", fields["RF"]),) if "RF" in fields else ()
-    return Packet(
-        st=fields["ST"], cn=fields["CN"], pw=fields["PW"], mn=fields["MN"], cp=cp, qn=qn,
-        flag=flag, pnum=pnum, pno=pno, extra=extra, warnings=tuple(warnings),
-    )  # fmt: skip
+    st, cn, pw, mn = fields["ST"], fields["CN"], fields["PW"], fields["MN"]
+    return make_packet(st, cn, pw, mn, cp, qn, flag, pnum, pno, extra, tuple(warnings))
 
 
 def _check_codes(fields: dict[str, str], version: str, tol: Tolerance, warnings: list[str]) -> None:
@@ -202,19 +258,23 @@ def _check_codes(fields: dict[str, str], version: str, tol: Tolerance, warnings:
 
 
 _VALUE = re.compile(r"[^;,]*")  # always matches
-_TIME_KEYS = ("DataTime=", "BeginTime=", "EndTime=", "SystemTime=")
+_TIME_RANK = {"DataTime": 0, "BeginTime": 1, "EndTime": 2, "SystemTime": 3}
 
 
 def _time_items(text: str) -> list[tuple[str, str]]:
-    """(key, value) of the time fields in CP text, by str.find (a regex scan of the whole CP cost more
-    than the rest of decode); a key counts only at an item's start."""
+    """(key, value) of the time fields in validated CP text, DataTime's first, then in text order.
+
+    Found by str.find of "Time=" (a regex scan of the whole CP cost more than the rest of decode): in
+    validated text each item has one '=', so the key is what lies between the item's start and it."""
     out = []
-    for key in _TIME_KEYS:
-        i = text.find(key)
-        while i >= 0:
-            if i == 0 or text[i - 1] in ";,":
-                out.append((key[:-1], _VALUE.match(text, i + len(key)).group()))  # type: ignore[union-attr]
-            i = text.find(key, i + 1)
+    i = text.find("Time=")
+    while i >= 0:
+        key = text[max(text.rfind(";", 0, i), text.rfind(",", 0, i)) + 1 : i + 4]
+        if key in _TIME_RANK:
+            out.append((key, _VALUE.match(text, i + 5).group()))  # type: ignore[union-attr]
+        i = text.find("Time=", i + 5)
+    if len(out) > 1:
+        out.sort(key=lambda item: _TIME_RANK[item[0]])  # stable: the order errors were raised in
     return out
 
 
