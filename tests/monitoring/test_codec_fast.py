@@ -231,11 +231,21 @@ header = st.fixed_dictionaries(
 
 
 @SETTINGS
-@given(header, cp_text, st.sampled_from(["ok", "lower", "bad", "nocrlf", "len+1"]), st.booleans())
-def test_generated_frames_agree(fields, cp, crc_mode, shuffle):
+@given(
+    header,
+    cp_text,
+    st.sampled_from(["ok", "lower", "bad", "nocrlf", "len+1"]),
+    st.booleans(),
+    st.sampled_from(["", "RF=1", "rf=1", "XX=1", "ST=32", "FLAG=5", "mn=" + MN, "PW", "PNO=1"]),
+    st.integers(0, 9),
+)
+def test_generated_frames_agree(fields, cp, crc_mode, shuffle, odd_item, where):
+    """Also header items the general path must name: other case, RF, unknown, repeated, without '='."""
     items = [f"{k}={v}" for k, v in fields.items() if v is not None]
     if shuffle:
         items.reverse()
+    if odd_item:
+        items.insert(where % (len(items) + 1), odd_item)
     segment = (";".join(items) + f";CP=&&{cp}&&").encode()
     raw = frame(
         segment,
