@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecoenforce.monitoring.hj212 import DEFAULT, STRICT, Cp, HJ212Error, Packet, Tolerance, decode, encode
-from ecoenforce.monitoring.hj212.codec import _STANDARD_FRAME
+from ecoenforce.monitoring.hj212.codec import _STANDARD_FRAME, _VAL_CHAR
 from ecoenforce.monitoring.hj212.crc import crc16, crc16_bitwise, crc16_table
 from ecoenforce.monitoring.hj212.packet import make_packet
 
@@ -35,7 +36,7 @@ TOLERANCES = [DEFAULT, STRICT, Tolerance(max_segment=150), Tolerance(modbus_crc=
 ]
 MN = "010000A8900016F000169DC0"
 SETTINGS = settings(
-    max_examples=int(os.environ.get("HJ212_FAST_EXAMPLES", "2000")),
+    max_examples=int(os.environ.get("HJ212_FAST_EXAMPLES", "1000")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -99,6 +100,12 @@ def test_a_one_bit_change_changes_the_crc_the_same_way():
             flipped = bytearray(base)
             flipped[i] ^= 1 << bit
             assert crc16(bytes(flipped)) == crc16_bitwise(bytes(flipped))
+
+
+def test_the_value_character_ranges_are_exactly_not_the_six_delimiters():
+    value_char = re.compile(_VAL_CHAR)
+    for code in range(0x110000):
+        assert bool(value_char.fullmatch(chr(code))) is (chr(code) not in ";,=&\r\n"), hex(code)
 
 
 # --- make_packet -----------------------------------------------------------------------------------
