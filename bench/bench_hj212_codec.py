@@ -24,6 +24,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from ecoenforce.monitoring.hj212 import Cp, HJ212Error, Packet, decode, encode  # noqa: E402
 from ecoenforce.monitoring.hj212.baseline import naive_decode  # noqa: E402
+from ecoenforce.monitoring.hj212.codec import _STANDARD_FRAME, _TIME_NOT_14  # noqa: E402
+from ecoenforce.monitoring.hj212.crc import crc16  # noqa: E402
+from ecoenforce.monitoring.hj212.packet import make_packet  # noqa: E402
 
 N = int(os.environ.get("BENCH_HJ212_PACKETS", "100000"))
 ROUNDS = int(os.environ.get("BENCH_HJ212_ROUNDS", "3"))
@@ -96,6 +99,28 @@ def main() -> None:
     for key, name, group in (("std", "standard", standard), ("tol", "tolerated", tolerated)):
         n = len(group)
         emit(f"hj212_decode_{name}_cpu", round(cpu[key]), per_cpu, us_cpu=us[key], frames=n, load=load)
+    parts(standard, us["std"], load)
+
+
+def parts(standard: list[bytes], total_us: float, load: float) -> None:
+    """What a standard frame's decode spends its CPU on: each step alone, on the same frames."""
+    texts = [f.decode() for f in standard]
+    cps = [_STANDARD_FRAME.fullmatch(t).group(10) for t in texts]  # type: ignore[union-attr]
+    segments = [f[6:-6] for f in standard]
+    cp = Cp()
+    steps: list[tuple[str, Callable[[bytes], object], list[bytes]]] = [
+        ("frame_regex", _STANDARD_FRAME.fullmatch, texts),  # type: ignore[list-item]
+        ("crc", crc16, segments),
+        ("packet_build", lambda _: make_packet("32", "2061", "1", "M", cp, "Q", 5, None, None), segments),
+        ("time_check", _TIME_NOT_14.search, cps),  # type: ignore[list-item]
+    ]
+    spent = 0.0
+    for name, fn, args in steps:
+        step_us = 1e6 / rate(fn, args, N // 4)[1]
+        spent += step_us
+        emit("hj212_decode_part_cpu", round(step_us, 2), "us/packet", part=name, load=load)
+    rest = round(total_us - spent, 2)
+    emit("hj212_decode_part_cpu", rest, "us/packet", part="rest (Python glue)", load=load)
 
 
 if __name__ == "__main__":
