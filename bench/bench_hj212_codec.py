@@ -121,6 +121,9 @@ def parts(standard: list[bytes], total_us: float, load: float) -> None:
         emit("hj212_decode_part_cpu", round(step_us, 2), "us/packet", part=name, load=load)
     rest = round(total_us - spent, 2)
     emit("hj212_decode_part_cpu", rest, "us/packet", part="rest (Python glue)", load=load)
+    # for comparison only: the same Packet through the frozen dataclass's __init__ (what make_packet replaced)
+    init = 1e6 / rate(lambda _: Packet("32", "2061", "1", "M", cp, "Q", 5, None, None), segments, N // 4)[1]
+    emit("hj212_packet_dataclass_init_cpu", round(init, 2), "us/packet", load=load)
 
 
 if __name__ == "__main__":
