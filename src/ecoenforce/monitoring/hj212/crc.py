@@ -57,8 +57,9 @@ def _power_tables() -> tuple[list[list[int]], list[bytes], list[list[int]]]:
     powers = [list(range(256))]  # powers[k][x] = H^k(x)
     for _ in range(8):
         powers.append([high[v] for v in powers[-1]])
-    if powers[8] != powers[0] or len(set(high)) != 256:  # the algebra crc16 relies on
-        raise AssertionError("HJ 212 CRC: H is not an order-8 permutation")
+    linear = all(high[a ^ b] == high[a] ^ high[b] for a in (1, 2, 4, 8, 16, 32, 64, 128) for b in range(256))
+    if not linear or powers[8] != powers[0] or len(set(high)) != 256:  # the algebra crc16 relies on
+        raise AssertionError("HJ 212 CRC: H is not a linear order-8 permutation")
     # Lane j of the front-padded data (length ≡ 0 mod 8) is raised to H^(-j) = H^((8 - j) % 8);
     # one 64 K table per pair of lanes (2q, 2q + 1), as bytes (compact, indexing gives an int).
     pairs = []
