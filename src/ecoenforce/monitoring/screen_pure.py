@@ -46,8 +46,11 @@ def screen_all(
 ) -> list[Finding]:
     params = params or rules.load_params()
     clock = _Clock(timings)
-    invalid = params["invalid_flags"]["value"]
-    valid = ~rules.flag_mask(flags, invalid) & ~np.isnan(values)
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    # the flags' few non-N hours, read once for every mask of letters the rules need
+    fi = rules.FlagIndex(flags)
+    present = ~np.isnan(values)
+    valid = present & ~fi.mask(params["invalid_flags"]["value"])
     clock.lap("valid")
     out = rules.exceedance(values, valid, limits, daily, params)
     clock.lap("exceedance")
@@ -55,7 +58,7 @@ def screen_all(
     clock.lap("flat_line")
     out += rules.missing(values, params)
     clock.lap("missing")
-    out += rules.flag_abuse(rules.flag_mask(flags, sorted(INVALIDATING)), params)
+    out += rules.flag_abuse(fi.mask(INVALIDATING), params)
     clock.lap("flag_abuse")
     out += rules.just_under_limit(values, valid, limits, params)
     clock.lap("just_under_limit")
@@ -64,16 +67,16 @@ def screen_all(
         clock.lap("zero_while_flow")
     if production_kw is not None and treatment_kw is not None:
         rkw = running_kw if running_kw is not None else np.full(values.shape[0], 1.0)
-        out += rules.treatment_off(~np.isnan(values), production_kw, treatment_kw, rkw, params)
+        out += rules.treatment_off(present, production_kw, treatment_kw, rkw, params)
         clock.lap("treatment_off")
     if notices is not None:
         out += rules_context.shift_after_notice(values, valid, notices, params)
         clock.lap("shift_after_notice")
     if scheduled is not None:
-        planned = rules.flag_mask(flags, params["flag_outside_window"]["scheduled_flags"]["value"])
-        out += rules_context.flag_outside_window(planned, scheduled, params)
+        planned = fi.cells(params["flag_outside_window"]["scheduled_flags"]["value"])
+        out += rules_context.flag_outside_window_cells(planned, values.shape, scheduled, params)
         clock.lap("flag_outside_window")
     if running_status is not None and flow is not None:
-        out += rules_context.status_contradiction(values, flags, running_status, flow, params)
+        out += rules_context.status_contradiction(values, flags, running_status, flow, params, flag_index=fi)
         clock.lap("status_contradiction")
     return out
