@@ -99,13 +99,14 @@ def daily_means(values: Matrix, valid: Mask, min_hours: int) -> Matrix:
     cut = t - t % 24
     days = cut // 24
     v = values[:, :cut].reshape(p * days, 24)
-    ok = (valid & ~np.isnan(values))[:, :cut]
-    bad = np.flatnonzero(~ok) // 24  # day index (row-major over rows × days) of each hour that does not count
+    skip = np.isnan(values[:, :cut])
+    np.greater_equal(skip, valid[:, :cut], out=skip)  # NaN, or not valid: isnan ≥ valid in booleans
+    bad = np.flatnonzero(skip) // 24  # day (row-major over rows × days) of each hour that does not count
     counts = 24 - np.bincount(bad, minlength=p * days)
     sums = v.sum(axis=1)
-    touched = np.unique(bad)
-    if touched.size:
-        sums[touched] = np.where(ok.reshape(p * days, 24)[touched], v[touched], 0.0).sum(axis=1)
+    if bad.size:
+        touched = bad[np.append(True, bad[1:] != bad[:-1])]  # bad is sorted: its distinct days
+        sums[touched] = np.where(skip.reshape(p * days, 24)[touched], 0.0, v[touched]).sum(axis=1)
     means: Matrix = np.where(counts >= min_hours, sums / np.maximum(counts, 1), np.nan).reshape(p, days)
     return means
 
@@ -322,8 +323,9 @@ def treatment_off(
     th = np.asarray(running_kw)
     t = reporting.shape[1]
     with np.errstate(invalid="ignore"):
-        idle = np.asarray(treatment_kw > th[:, None])  # not "≤": a missing reading (NaN) counts as idle too
-        cells = np.flatnonzero(~idle)
+        # not "≤": a missing reading (NaN) counts as idle too
+        idle = np.asarray(treatment_kw > th[:, None])
+        cells = np.flatnonzero(np.logical_not(idle, out=idle))
         rows = cells // t if t else cells
         cells = cells[_at(reporting, cells) & (_at(production_kw, cells) > th[rows])]
     r, s, e = runs_of_cells(cells, t, n)
