@@ -9,6 +9,7 @@ negative values, long frozen stretches and non-contiguous inputs.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -157,3 +158,43 @@ def test_building_blocks_match_the_reference():
     assert rules_context.shift_after_notice(kw["values"], valid, kw["notices"], P) == ref.shift_after_notice(
         kw["values"], valid, kw["notices"], P
     )
+
+
+def test_day_means_are_the_same_to_the_last_bit():
+    rng = np.random.default_rng(21)
+    for _ in range(100):
+        kw = _nasty(rng)
+        values = kw["values"]
+        valid = (rng.random(values.shape) < rng.uniform(0.5, 1.0)) & ~np.isnan(values)
+        if rng.random() < 0.3:
+            valid |= rng.random(values.shape) < 0.1  # "valid" NaN hours: the NaN still must not count
+        got = rules.daily_means(values, valid, 20)
+        want = ref.daily_means(values, valid, 20)
+        assert got.shape == want.shape
+        assert np.array_equal(np.isnan(got), np.isnan(want))
+        assert (got.view(np.uint64) == want.view(np.uint64))[~np.isnan(want)].all()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"flag_outside_window": {"grace_hours": 0}},
+        {"flag_outside_window": {"grace_hours": 3, "min_hours_per_day": 1}},
+        {"flag_outside_window": {"scheduled_flags": ["M", "C", "N"]}},  # N among the letters: the other path
+        {"invalid_flags": ["M", "D"], "flat_line": {"min_hours": 2}, "just_under_limit": {"min_hours": 1}},
+        {"missing": {"min_hours": 1}, "zero_while_flow": {"min_hours": 1}, "treatment_off": {"min_hours": 1}},
+        {"status_contradiction": {"min_hours": 1, "off_status": 2}, "exceedance": {"serious_ratio": 1.0}},
+    ],
+)
+def test_same_findings_with_other_parameters(change):
+    params = copy.deepcopy(P)
+    for block, values in change.items():
+        if isinstance(values, list):
+            params[block]["value"] = values
+        else:
+            for key, value in values.items():
+                params[block][key]["value"] = value
+    rng = np.random.default_rng(len(str(change)))
+    for _ in range(80):
+        kw = _nasty(rng)
+        assert screen_all(**kw, params=params) == ref.screen_all(**kw, params=params)
