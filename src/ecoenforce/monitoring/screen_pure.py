@@ -46,7 +46,7 @@ def screen_all(
 ) -> list[Finding]:
     params = params or rules.load_params()
     clock = _Clock(timings)
-    values = np.ascontiguousarray(values, dtype=np.float64)
+    values = np.ascontiguousarray(values)  # the rules read it by flat index
     # the flags' few non-N hours, read once for every mask of letters the rules need
     fi = rules.FlagIndex(flags)
     present = ~np.isnan(values)
