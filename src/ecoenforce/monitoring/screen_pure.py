@@ -49,8 +49,10 @@ def screen_all(
     values = np.ascontiguousarray(values)  # the rules read it by flat index
     # the flags' few non-N hours, read once for every mask of letters the rules need
     fi = rules.FlagIndex(flags)
-    present = ~np.isnan(values)
-    valid = present & ~fi.mask(params["invalid_flags"]["value"])
+    present = np.isnan(values)
+    np.logical_not(present, out=present)
+    valid = present.copy()
+    valid.ravel()[fi.cells(params["invalid_flags"]["value"])] = False
     clock.lap("valid")
     out = rules.exceedance(values, valid, limits, daily, params)
     clock.lap("exceedance")
