@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ecoenforce.monitoring.rules import Finding, Mask, Matrix, _findings, runs
+from ecoenforce.monitoring.rules import Cells, Finding, FlagIndex, Mask, Matrix, _at, _findings, runs_of_cells
 
 MAD_TO_SD = 1.4826  # scale of the median absolute deviation to a normal sd
 MEDIAN_SE = 1.2533  # standard error of a median = 1.2533 · sd / √n (normal data)
@@ -93,32 +93,45 @@ def flag_outside_window(flagged: Mask, scheduled: Mask, params: dict[str, Any]) 
     Windows are widened by grace_hours (a logger's clock and an hour average straddling the window's
     edge); a day with at least min_hours_per_day such hours is one finding, first to last such hour.
     """
+    return flag_outside_window_cells(np.flatnonzero(flagged), flagged.shape, scheduled, params)
+
+
+def flag_outside_window_cells(
+    cells: Cells, shape: tuple[int, ...], scheduled: Mask, params: dict[str, Any]
+) -> list[Finding]:
+    """flag_outside_window from the flat indices (sorted) of the flagged hours: only those are looked at."""
     p = params["flag_outside_window"]
     g = p["grace_hours"]["value"]
-    widened = scheduled.copy()
-    for k in range(1, g + 1):
-        widened[:, k:] |= scheduled[:, :-k]
-        widened[:, :-k] |= scheduled[:, k:]
-    outside = flagged & ~widened
-    rows, hours = outside.shape
-    days = -(-hours // 24)
-    padded = np.zeros((rows, days * 24), dtype=bool)
-    padded[:, :hours] = outside
-    by_day = padded.reshape(rows, days, 24)
-    count = by_day.sum(axis=2)
-    r, d = np.nonzero(count >= p["min_hours_per_day"]["value"])
-    first = np.argmax(by_day[r, d], axis=1)
-    last = 23 - np.argmax(by_day[r, d][:, ::-1], axis=1)
+    hours = shape[1]
+    if cells.size == 0:
+        return []
+    rows, cols = cells // hours, cells % hours
+    sched = np.ravel(scheduled)
+    inside = sched[cells]
+    for k in range(1, g + 1):  # a window within g hours either side, in the same row
+        inside |= (cols >= k) & sched[np.maximum(cells - k, 0)]
+        inside |= (cols + k < hours) & sched[np.minimum(cells + k, sched.size - 1)]
+    rows, cols = rows[~inside], cols[~inside]
+    if rows.size == 0:
+        return []
+    day = rows * (-(-hours // 24)) + cols // 24  # (row, day) in row-major order, like the cells
+    new = np.empty(day.size, dtype=bool)
+    new[0] = True
+    np.not_equal(day[1:], day[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    count = np.diff(np.append(first, day.size))
+    last = first + count - 1
+    keep = count >= p["min_hours_per_day"]["value"]
     return [
         Finding(
             "flag_outside_window",
-            int(row),
-            int(day * 24 + a),
-            int(day * 24 + b),
+            int(rows[a]),
+            int(cols[a]),
+            int(cols[b]),
             2,
-            {"hours": int(count[row, day])},
+            {"hours": int(n)},
         )
-        for row, day, a, b in zip(r, d, first, last, strict=True)
+        for a, b, n in zip(first[keep], last[keep], count[keep], strict=True)
     ]
 
 
@@ -128,19 +141,26 @@ def status_contradiction(
     running_status: Matrix,
     flow: Matrix,
     params: dict[str, Any],
+    *,
+    flag_index: FlagIndex | None = None,
 ) -> list[Finding]:
     """Data that contradict the treatment facility's own running status (HJ 212 SBxxx-RS), while flow runs:
     the facility says "off" (RS=0) but the data say "normal" (flag N), or the data say "stopped" (flag F)
-    while the facility says "running" (RS=1). Either way one of the two records is not true."""
+    while the facility says "running" (RS=1). Either way one of the two records is not true.
+
+    Starts from the few hours reported off or flagged F and reads the other conditions only there.
+    `flag_index` (of `flags`) saves building it again when the caller has one.
+    """
     p = params["status_contradiction"]
     off = p["off_status"]["value"]
     on = p["running_status"]["value"]
-    present = ~np.isnan(values)
-    codes = np.ascontiguousarray(flags, dtype="<U1").view(np.uint32)  # one code point per flag: fast compares
+    fi = flag_index if flag_index is not None else FlagIndex(flags)
     with np.errstate(invalid="ignore"):
-        flowing = flow > 0
-        claims_normal = present & (codes == ord("N")) & (running_status == off)
-        claims_stopped = present & (codes == ord("F")) & (running_status == on)
-    bad = flowing & (claims_normal | claims_stopped)
-    r, s, e = runs(bad, p["min_hours"]["value"])
+        said_off = np.flatnonzero(running_status == off)
+        said_off = said_off[_at(fi.codes, said_off) == ord("N")]
+        stopped = fi.cells(["F"])
+        stopped = stopped[_at(running_status, stopped) == on]
+        cells = np.union1d(said_off, stopped)  # sorted; a cell is flagged N or F, never both
+        cells = cells[~np.isnan(_at(values, cells)) & (_at(flow, cells) > 0)]
+    r, s, e = runs_of_cells(cells, values.shape[1], p["min_hours"]["value"])
     return _findings("status_contradiction", r, s, e, 2)
