@@ -8,7 +8,9 @@ A dedicated database (BENCH_CASES_DB, default ecoenforce_bench_cases) on the ser
 is created, migrated and seeded with `demo_seed` (units, officers, entities) and the starter catalog;
 cases, their officers, events and clocks are written with COPY (reused when the count matches).
 Environment: BENCH_CASES (default 1000000), BENCH_REQUESTS (default 100 per page),
-BENCH_TRANSITIONS (default 200). Prints one JSON line per figure.
+BENCH_TRANSITIONS (default 200), BENCH_PAGES (comma-separated names of the pages to measure: todo,
+list_filter, search, case_page; default all). Prints one JSON line per figure, with the CPU time a
+request (or transition) took in this process and in its PostgreSQL backend.
 """
 
 from __future__ import annotations
@@ -261,15 +263,36 @@ def _items(connection: Any, ids: list[int], CaseItem: Any) -> None:
     log("items copied")
 
 
+def _backend_cpu() -> float | None:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend, when /proc shows it (the
+    server on this machine); parallel workers, if a plan starts them, are not counted."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(client: Any, url: str, params: dict[str, Any]) -> dict[str, float]:
     for _ in range(3):
         assert client.get(url, params).status_code == 200, url
     samples = []
+    backend, cpu = _backend_cpu(), time.process_time()
     for _ in range(REQUESTS):
         t = time.perf_counter()
         assert client.get(url, params).status_code == 200
         samples.append((time.perf_counter() - t) * 1000)
-    return {"p95": p95(samples), "p50": statistics.median(samples)}
+    cpu = (time.process_time() - cpu) * 1000 / REQUESTS
+    after = _backend_cpu()
+    out = {"p95": p95(samples), "p50": statistics.median(samples), "cpu_ms": cpu}
+    if backend is not None and after is not None:
+        out["db_cpu_ms"] = (after - backend) * 1000 / REQUESTS
+    return out
 
 
 def run() -> None:
@@ -294,9 +317,15 @@ def run() -> None:
         "search": ("/cases/list/", {"q": "雨水排口"}),
         "case_page": (f"/cases/{case.pk}/", {}),
     }
+    only = [p for p in os.environ.get("BENCH_PAGES", "").split(",") if p]
     for name, (url, params) in pages.items():
+        if only and name not in only:
+            continue
         r = measure(client, url, params)
-        log(f"{name:12} p95 {r['p95']:7.1f} ms  p50 {r['p50']:7.1f} ms")
+        log(
+            f"{name:12} p95 {r['p95']:7.1f} ms  p50 {r['p50']:7.1f} ms  "
+            f"CPU {r['cpu_ms']:5.1f} ms + database {r.get('db_cpu_ms', float('nan')):5.1f} ms a request"
+        )
         print(
             json.dumps(
                 {
@@ -304,6 +333,8 @@ def run() -> None:
                     "value": round(r["p95"], 1),
                     "unit": "ms",
                     "p50": round(r["p50"], 1),
+                    "cpu_ms_per_request": round(r["cpu_ms"], 1),
+                    "db_cpu_ms_per_request": round(r["db_cpu_ms"], 1) if "db_cpu_ms" in r else None,
                     "cases": CASES,
                     "requests": REQUESTS,
                     "database": "postgresql",
@@ -312,20 +343,34 @@ def run() -> None:
             ),
             flush=True,
         )
-    pending = list(Case.objects.filter(state="pending_filing", unit=officer.unit)[:TRANSITIONS])
+    # one transition first, not counted: the first document of a process loads WeasyPrint and the fonts
+    if TRANSITIONS <= 0:
+        return
+    pending = list(Case.objects.filter(state="pending_filing", unit=officer.unit)[: TRANSITIONS + 1])
+    if pending:
+        case_transition(case=pending.pop(), action="approve_filing", by=leader)
+    backend, cpu = _backend_cpu(), time.process_time()
     started = time.perf_counter()
     for c in pending:
         case_transition(case=c, action="approve_filing", by=leader)
-    elapsed = time.perf_counter() - started
+    elapsed = max(time.perf_counter() - started, 1e-9)
+    cpu = time.process_time() - cpu
+    after = _backend_cpu()
+    n = max(len(pending), 1)
+    db_ms = round((after - backend) * 1000 / n, 1) if backend is not None and after is not None else None
+    log(f"transitions  {len(pending) / elapsed:5.2f}/s  CPU {cpu * 1000 / n:6.1f} ms a transition")
     print(
         json.dumps(
             {
                 "bench": "cases_transitions_per_s",
-                "value": round(len(pending) / elapsed, 1),
+                "value": round(len(pending) / elapsed, 2),
                 "unit": "1/s",
                 "transitions": len(pending),
+                "cpu_ms_per_transition": round(cpu * 1000 / n, 1),
+                "db_cpu_ms_per_transition": db_ms,
                 "cases": CASES,
                 "database": "postgresql",
+                "loadavg_1m": round(os.getloadavg()[0], 2),
             }
         ),
         flush=True,

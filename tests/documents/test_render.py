@@ -126,3 +126,47 @@ def test_a_signature_that_is_not_a_png_is_refused() -> None:
         "“签名”第2项应包含签名人身份（label）和签名图片（image）",
         "“签名”第3项的签名图片不是有效的PNG图片（不超过256KB）",
     ]
+
+
+def _page_images(path: Path) -> list[bytes]:
+    import subprocess
+
+    from tests.documents.conftest import need
+
+    prefix = path.with_suffix("")
+    subprocess.run([need("pdftoppm"), "-gray", "-r", "60", str(path), str(prefix)], check=True)
+    return [p.read_bytes() for p in sorted(prefix.parent.glob(f"{prefix.name}-*.pgm"))]
+
+
+def test_pdf_from_the_reused_font_configuration_is_the_fresh_one(tmp_path: Path) -> None:
+    """render reuses one WeasyPrint FontConfiguration per thread: the documents it renders after many
+    others look exactly like those of a fresh configuration (same pages pixel for pixel, same embedded
+    subset fonts, same text), and another thread gets its own configuration."""
+    import threading
+
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    assert render._font_config() is render._font_config()
+    for code in sorted(kinds.all_kinds()):  # the shared configuration has served every kind first
+        render.render_pdf(kinds.all_kinds()[code], _context(code))
+    for code in ("penalty_decision", "inspection_record", "service_receipt"):
+        html = render.render_html(kinds.all_kinds()[code], _context(code))
+        reused, fresh = tmp_path / f"{code}-reused.pdf", tmp_path / f"{code}-fresh.pdf"
+        reused.write_bytes(render.html_to_pdf(html))
+        own = FontConfiguration()
+        fresh.write_bytes(HTML(string=html, base_url=str(render.DOCX_DIR)).write_pdf(font_config=own))
+        fonts = pdf_fonts(reused)
+        assert "CJK" in fonts and "yes yes" in fonts
+        # the same fonts, types, encodings and embedding (the first column is the subset's name)
+        assert [ln.split()[1:] for ln in fonts.splitlines()[2:]] == [
+            ln.split()[1:] for ln in pdf_fonts(fresh).splitlines()[2:]
+        ]
+        assert pdf_text(reused) == pdf_text(fresh)
+        pages = _page_images(reused)
+        assert pages and pages == _page_images(fresh), code
+    other: list[object] = []
+    worker = threading.Thread(target=lambda: other.append(render._font_config()))
+    worker.start()
+    worker.join()
+    assert other and other[0] is not render._font_config()

@@ -20,7 +20,7 @@ from ecoenforce.cases import clocks, criminal, document_door, excel, execution, 
 from ecoenforce.cases.case_services import evidence_add
 from ecoenforce.cases.measures import publicity_publish
 from ecoenforce.cases.models import EvidenceKind, PaymentKind, ProposalKind
-from ecoenforce.cases.paging import CappedPaginator
+from ecoenforce.cases.paging import CappedPaginator, SearchPaginator
 from ecoenforce.cases.refusals import record_refusal
 from ecoenforce.cases.reviewing import instant_review
 from ecoenforce.cases.steps import presiding_choices
@@ -63,7 +63,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         authorize(request.user, "cases.export", action="cases.export")
         return excel.response(excel.cases_workbook(qs[: excel.MAX_ROWS]), "案件列表.xlsx")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = SearchPaginator if filters["q"].strip() else CappedPaginator
+    page = paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     states = [(s.value, workflow.STATE_LABELS[s]) for s in workflow.State]
