@@ -126,7 +126,9 @@ def test_unit_deletes_its_own_rule_audited_and_an_outsider_cannot(
     """Deleting the unit's own rule restores what it inherits; a leader of another unit is refused
     (service and page), an officer without the configure role too — each refusal audited, nothing lost."""
     county, today = world.units["county_a"], timezone.localdate()
-    frequency.frequency_rule_set(unit=county, stratum="key", months=6, source="本局规定", by=leader, day=today)
+    frequency.frequency_rule_set(
+        unit=county, stratum="key", months=6, source="本局规定", by=leader, day=today
+    )
     assert frequency.effective(county, today)["key"].months == 6
 
     outsider = world.user("county_b", Role.TEAM_LEADER)
