@@ -24,6 +24,7 @@ import heapq
 import json
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +32,7 @@ from itertools import islice
 from operator import eq, itemgetter
 from typing import Any
 
+import numpy as np
 import orjson
 from cryptography.hazmat.primitives import hashes
 
@@ -269,13 +271,122 @@ def pool_digest(
 
     Ids are unique, ASCII and followed by a space, so sorting rows by id sorts their lines; a pool
     with duplicate ids has other lines than the committed one, whatever their order."""
+    return _digest(
+        _lines("E ", entities if presorted else by_id(entities)),
+        officers if presorted else by_id(officers),
+        _recusal_rows(recusals),
+        due,
+    )
+
+
+def _recusal_rows(recusals: Recusals) -> list[tuple[str, str]]:
+    return sorted({(r[0], r[1]) for r in recusals})
+
+
+def _digest(
+    entity_lines: bytes, officers: Officers, recusal_rows: Sequence[tuple[str, str]], due: Iterable[str]
+) -> str:
     h = _new_sm3()
     h.update(POOL_TAG)
-    h.update(_lines("E ", entities if presorted else by_id(entities)))
-    h.update(_lines("O ", officers if presorted else by_id(officers)))
-    h.update(_lines("R ", sorted({(r[0], r[1]) for r in recusals})))
+    h.update(entity_lines)
+    h.update(_lines("O ", officers))
+    h.update(_lines("R ", recusal_rows))
     h.update(_lines("D ", sorted({(d,) for d in due})))  # version 2: due entities (none → as version 1)
     return bytes(h.digest()).hex()
+
+
+@dataclass(frozen=True)
+class SortedPool:
+    """A pool sorted by id with its columns and the lines of its digest, built once per run or check:
+    the digest, the validation, the selection and the document all read the same columns."""
+
+    entities: list[Sequence[str]]
+    officers: list[Sequence[str]]
+    recusals: list[tuple[str, str]]  # sorted, each once
+    ids: list[str]
+    strata: list[str]
+    weights: list[str]
+    towns: list[str]
+    entity_lines: bytes
+
+    @classmethod
+    def build(
+        cls, entities: Entities, officers: Officers, recusals: Recusals, *, check: bool = False
+    ) -> SortedPool:
+        """`check`: rows too short or fields not strings are refused as validate_pool refuses them."""
+        ents, offs = by_id(entities), by_id(officers)
+        try:
+            return cls(
+                entities=ents,
+                officers=offs,
+                recusals=_recusal_rows(recusals),
+                ids=list(map(itemgetter(0), ents)),
+                strata=list(map(itemgetter(1), ents)),
+                weights=list(map(itemgetter(2), ents)),
+                towns=list(map(itemgetter(3), ents)),
+                entity_lines=_lines("E ", ents),
+            )
+        except (TypeError, IndexError, KeyError, AttributeError):
+            if check:
+                validate_pool(ents, offs, recusals, presorted=True)  # raises DrawError, with its message
+            raise
+
+    def digest(self, due: Iterable[str]) -> str:
+        return _digest(self.entity_lines, self.officers, self.recusals, due)
+
+    def validate(self) -> None:
+        """validate_pool, mostly on the lines already built for the digest; any doubt, or an invalid
+        pool, goes through validate_pool itself, so the verdict and the message are always its own."""
+        if not self._entities_valid():
+            validate_pool(self.entities, self.officers, self.recusals, presorted=True)
+        validate_pool([], self.officers, self.recusals)  # officers and recusals: a few thousand rows
+
+    def _entities_valid(self) -> bool:
+        """Every entity field in its alphabet, ids unique: what validate_pool checks, at C speed.
+
+        Deleting the id alphabet (which contains every other column's) from the lines must leave
+        exactly four spaces and a newline per row — four fields, none holding a space, a newline or
+        another character — and no field but the township may be empty (no double space). The
+        columns with few distinct values are then checked value by value."""
+        n = len(self.entities)
+        if set(map(len, self.entities)) - {4}:
+            return False
+        lines = self.entity_lines
+        if lines.translate(None, _ID_ALPHABET) != b"    \n" * n or b"  " in lines:
+            return False
+        ids = self.ids
+        if (n and max(map(len, ids)) > 64) or any(map(eq, ids, islice(ids, 1, None))):
+            return False
+        for pattern, column in (
+            (STRATUM_RE, self.strata),
+            (TOWNSHIP_RE, self.towns),
+            (WEIGHT_RE, self.weights),
+        ):
+            if not all(map(pattern.fullmatch, set(column))):
+                return False
+        return all(0 < Fraction(w) <= 1 for w in set(self.weights))
+
+    def due_positions(self, due: Sequence[str]) -> list[int]:
+        """Positions of the due ids (ids are sorted: binary search, no index of a million ids)."""
+        ids, out = self.ids, []
+        for d in due:
+            i = bisect_left(ids, d)
+            if i == len(ids) or ids[i] != d:
+                raise KeyError(d)
+            out.append(i)
+        return out
+
+    def validate_due(self, due: Sequence[str]) -> None:
+        """validate_due: each due id once and in the pool (the same checks and messages)."""
+        _all_ids(list(due), "应检对象编号")
+        if not due:
+            return
+        if len(set(due)) != len(due):
+            raise DrawError("应检对象名单中有重复的监管对象", "duplicate_due")
+        ids = self.ids
+        unknown = [d for d in due if (i := bisect_left(ids, d)) == len(ids) or ids[i] != d]
+        if unknown:
+            raise DrawError(f"应检对象不在抽查对象库中：{min(unknown)}", "due_not_in_pool")
 
 
 def pool_counts(entities: Entities) -> dict[str, int]:
@@ -554,17 +665,16 @@ def _run(
 ) -> dict[str, Any]:
     check_seed_values(plan, seed_values)
     algorithm = plan_algorithm(plan)
-    entities, officers = by_id(entities), by_id(officers)  # sorted once: digest, positions, document
-    digest = pool_digest(entities, officers, recusals, due, presorted=True)
-    if digest != plan["pool_digest"]:
+    sp = SortedPool.build(entities, officers, recusals)  # sorted once: digest, positions, document
+    if sp.digest(due) != plan["pool_digest"]:
         raise DrawError("抽查对象库或执法人员库在计划承诺后发生了变化，须重新制定计划", "stale_pool")
     commitment = commitment_of(plan)
     key = seed_key(commitment, seed_values)
-    result = compute_result(plan, key, entities, officers, recusals, due)
+    result = _compute(plan, key, sp, due)
     pool: dict[str, Any] = {
-        "entities": list(map(list, entities)),  # copies: never share caller rows
-        "officers": list(map(list, officers)),
-        "recusals": [list(r) for r in sorted({(r[0], r[1]) for r in recusals})],
+        "entities": list(map(list, sp.entities)),  # copies: never share caller rows
+        "officers": list(map(list, sp.officers)),
+        "recusals": list(map(list, sp.recusals)),
     }
     if algorithm != ALGORITHM_V1:
         pool["due"] = sorted(due)
@@ -589,11 +699,14 @@ def select_v2(
     key: bytes, entities: Entities, rules: dict[str, Rule], due: Sequence[str] = ()
 ) -> dict[str, list[str]]:
     """Version 2 selection as ids per stratum (§4b); `entities` in any order."""
-    ents = by_id(entities)
-    position = {e[0]: i for i, e in enumerate(ents)} if due else {}
-    values = draw_select2.keystream(sm4_key(key), len(ents))
-    chosen = draw_select2.select(values, ents, rules, frozenset(position[d] for d in due))
-    return {s: [ents[i][0] for i in ps] for s, ps in chosen.items()}
+    sp = SortedPool.build(entities, (), ())
+    chosen = _select_v2(key, sp, rules, due)
+    return {s: [sp.ids[i] for i in ps.tolist()] for s, ps in chosen.items()}
+
+
+def _select_v2(key: bytes, sp: SortedPool, rules: dict[str, Rule], due: Sequence[str]) -> dict[str, Any]:
+    values = draw_select2.keystream(sm4_key(key), len(sp.ids))
+    return draw_select2.select(values, sp.strata, sp.weights, rules, frozenset(sp.due_positions(due)))
 
 
 def select_version(
@@ -612,26 +725,35 @@ def compute_result(
     recusals: Recusals,
     due: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The result (§4–§5) of either version; version 2 expects `entities` sorted by id."""
+    """The result (§4–§5) of either version; rows in any order."""
+    return _compute(plan, key, SortedPool.build(entities, officers, recusals), due)
+
+
+def _compute(plan: dict[str, Any], key: bytes, sp: SortedPool, due: Sequence[str]) -> dict[str, Any]:
     rules = parse_rules(plan["rules"])
     if plan_algorithm(plan) == ALGORITHM_V1:
-        chosen = select(key, entities, rules)
+        chosen = select(key, sp.entities, rules)
         sizes = {s: len(ids) for s, ids in chosen.items()}
-        township = {e[0]: e[3] for e in entities} if plan["township_recusal"] else {}
+        township = {e[0]: e[3] for e in sp.entities} if plan["township_recusal"] else {}
         order = sorted((eid, stratum) for stratum, ids in chosen.items() for eid in ids)
+        selected = [(eid, township.get(eid, "")) for eid, _ in order]
     else:
-        position = {e[0]: i for i, e in enumerate(entities)} if due else {}
-        values = draw_select2.keystream(sm4_key(key), len(entities))
-        picked = draw_select2.select(values, entities, rules, frozenset(position[d] for d in due))
-        rows = sorted((entities[i][0], s, entities[i][3]) for s, ps in picked.items() for i in ps)
+        picked = _select_v2(key, sp, rules, due)
         sizes = {s: len(ps) for s, ps in picked.items()}
-        township = {eid: town for eid, _, town in rows} if plan["township_recusal"] else {}
-        order = [(eid, s) for eid, s, _ in rows]
+        names = sorted(picked)
+        # positions are id order: one sort of integers orders the selection by id
+        positions = np.concatenate([picked[s] for s in names]) if names else np.empty(0, np.int64)
+        labels = np.repeat(np.arange(len(names)), [len(picked[s]) for s in names])
+        by_position = np.argsort(positions, kind="stable")
+        at = positions[by_position].tolist()
+        ids, towns = sp.ids, sp.towns
+        order = [(ids[i], names[j]) for i, j in zip(at, labels[by_position].tolist(), strict=True)]
+        selected = [(ids[i], towns[i]) for i in at]
     teams = assign(
         key,
-        [(eid, township.get(eid, "")) for eid, _ in order],
-        officers,
-        recusals,
+        selected,
+        sp.officers,
+        sp.recusals,
         team_size=plan["team_size"],
         township_recusal=plan["township_recusal"],
     )
@@ -681,12 +803,12 @@ def _verify(published: object) -> list[str]:
 
 def _differences(doc: dict[str, Any]) -> list[str]:
     plan, pool = doc["plan"], doc["pool"]
-    entities, officers, recusals = by_id(pool["entities"]), by_id(pool["officers"]), pool["recusals"]
     due = pool.get("due", []) if plan_algorithm(plan) != ALGORITHM_V1 else []
-    validate_pool(entities, officers, recusals, presorted=True)
-    validate_due(due, entities)
+    sp = SortedPool.build(pool["entities"], pool["officers"], pool["recusals"], check=True)
+    sp.validate()
+    sp.validate_due(due)
     diffs: list[str] = []
-    digest = pool_digest(entities, officers, recusals, due, presorted=True)
+    digest = sp.digest(due)
     if digest != plan["pool_digest"]:
         diffs.append(f"抽查对象库摘要不符：计划中为 {plan['pool_digest']}，按所附名录计算为 {digest}")
     commitment = commitment_of(plan)
@@ -699,7 +821,7 @@ def _differences(doc: dict[str, Any]) -> list[str]:
         diffs.append(f"随机种子不符：文件中为 {doc['seed']['key']}，计算为 {key.hex()}")
     if diffs:
         return diffs
-    expected = compute_result(plan, key, entities, officers, recusals, due)
+    expected = _compute(plan, key, sp, due)
     diffs += _result_differences(doc["result"], expected)
     result_digest = sm3_hex(_result_bytes(doc["result"], _canonical_plain(expected)))
     if result_digest != doc["result_digest"]:
