@@ -36,7 +36,7 @@ import numpy as np
 import orjson
 from cryptography.hazmat.primitives import hashes
 
-from ecoenforce.inspections import draw_select2
+from ecoenforce.inspections import draw_select2, draw_teams
 
 FORMAT = "ecoenforce-draw"
 ALGORITHM_V1 = "ecoenforce-draw/1"
@@ -345,26 +345,28 @@ class SortedPool:
         """Every entity field in its alphabet, ids unique: what validate_pool checks, at C speed.
 
         Deleting the id alphabet (which contains every other column's) from the lines must leave
-        exactly four spaces and a newline per row — four fields, none holding a space, a newline or
-        another character — and no field but the township may be empty (no double space). The
-        columns with few distinct values are then checked value by value."""
-        n = len(self.entities)
-        if set(map(len, self.entities)) - {4}:
+        exactly four spaces and a newline per row: four fields, none holding a space, a newline or
+        any other character. Ids are sorted, so an empty one would be the first and a duplicate
+        the next one's equal; strata, weights and townships, few distinct values, are checked
+        value by value (which also refuses an empty stratum or weight)."""
+        n, ids = len(self.entities), self.ids
+        if not n:
+            return True
+        if set(map(len, self.entities)) != {4}:
             return False
-        lines = self.entity_lines
-        if lines.translate(None, _ID_ALPHABET) != b"    \n" * n or b"  " in lines:
+        if self.entity_lines.translate(None, _ID_ALPHABET) != b"    \n" * n:
             return False
-        ids = self.ids
-        if (n and max(map(len, ids)) > 64) or any(map(eq, ids, islice(ids, 1, None))):
+        if not ids[0] or max(map(len, ids)) > 64 or any(map(eq, ids, islice(ids, 1, None))):
             return False
-        for pattern, column in (
-            (STRATUM_RE, self.strata),
-            (TOWNSHIP_RE, self.towns),
-            (WEIGHT_RE, self.weights),
+        weights = set(self.weights)
+        for pattern, values in (
+            (STRATUM_RE, set(self.strata)),
+            (TOWNSHIP_RE, set(self.towns)),
+            (WEIGHT_RE, weights),
         ):
-            if not all(map(pattern.fullmatch, set(column))):
+            if not all(map(pattern.fullmatch, values)):
                 return False
-        return all(0 < Fraction(w) <= 1 for w in set(self.weights))
+        return all(0 < Fraction(w) <= 1 for w in weights)
 
     def due_positions(self, due: Sequence[str]) -> list[int]:
         """Positions of the due ids (ids are sorted: binary search, no index of a million ids)."""
@@ -598,48 +600,35 @@ def assign(
 ) -> dict[str, list[str]]:
     """Teams per entity: the least-loaded eligible officers, ties by their seeded rank (§5).
 
-    The order (load, rank, id) is kept as one int per officer, load·n + place in rank order, so the
-    heap compares ints, not tuples of bytes and str; results are those of the tuple order."""
+    Officers are numbered in rank order; draw_teams takes them in (load, rank) order as the
+    specification says, assigning runs of entities without a conflict at once. Each team is then
+    listed in id order."""
     hmac = HmacSM3(key)
     ranked = sorted((hmac.digest(b"O " + o[0].encode()), o[0], o[1]) for o in officers)
     ids = [r[1] for r in ranked]
-    towns = [r[2] for r in ranked]
-    n = len(ranked) or 1
-    heap = list(range(len(ranked)))  # load 0 everywhere: already a heap
-    pop, push = heapq.heappop, heapq.heappush
-    barred: dict[str, set[int]] = {}
+    town_code = {town: i for i, town in enumerate(sorted({r[2] for r in ranked}))}
     place = {oid: i for i, oid in enumerate(ids)}
+    by_entity: dict[str, set[int]] = {}
     for officer, entity in recusals:
         if officer in place:  # a recusal of someone not in the pool bars nobody
-            barred.setdefault(entity, set()).add(place[officer])
-    teams: dict[str, list[str]] = {}
-    for entity, entity_township in selected:
-        no = barred.get(entity)
-        town = entity_township if township_recusal and entity_township else None  # None: no officer's
-        team: list[int] = []
-        passed: list[int] = []
-        while len(team) < team_size and heap:
-            item = pop(heap)
-            at = item % n
-            if towns[at] == town or (no is not None and at in no):
-                passed.append(item)
-            else:
-                team.append(item)
-        for item in passed:
-            push(heap, item)
-        if len(team) < team_size:
-            raise DrawError(
-                f"监管对象 {entity} 回避后可派的执法人员不足{team_size}名，不能完成抽取", "few_officers"
-            )
-        names = [ids[item % n] for item in team]
-        for item in team:
-            push(heap, item + n)
-        if len(names) == 2:  # the usual team of two: ordered without a sort call
-            a, b = names
-            teams[entity] = names if a < b else [b, a]
-        else:
-            teams[entity] = sorted(names)
-    return teams
+            by_entity.setdefault(entity, set()).add(place[officer])
+    entity_ids = [e for e, _ in selected]
+    barred = {j: by_entity[e] for j, e in enumerate(entity_ids) if e in by_entity} if by_entity else {}
+    # −1 (no officer has it): no township recusal, or an entity without a township
+    entity_towns = [town_code.get(town, -1) if township_recusal and town else -1 for _, town in selected]
+    try:
+        ranks = draw_teams.assign_ranked([town_code[r[2]] for r in ranked], entity_towns, barred, team_size)
+    except draw_teams.ShortOfOfficers as short:
+        entity = entity_ids[short.index]
+        raise DrawError(
+            f"监管对象 {entity} 回避后可派的执法人员不足{team_size}名，不能完成抽取", "few_officers"
+        ) from None
+    # each team in id order: sort its ranks by the officers' places in id order
+    id_place = np.empty(len(ids), dtype=np.int64)
+    id_place[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    ranks = np.take_along_axis(ranks, np.argsort(id_place[ranks], axis=1, kind="stable"), axis=1)
+    names = np.array(ids, dtype=object)[ranks].tolist() if len(ids) else [[] for _ in entity_ids]
+    return dict(zip(entity_ids, names, strict=True))
 
 
 def run(
