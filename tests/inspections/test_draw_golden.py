@@ -158,3 +158,89 @@ if __name__ == "__main__":  # pragma: no cover - regenerates the golden file (se
     GOLDEN.parent.mkdir(exist_ok=True)
     GOLDEN.write_text(json.dumps({n: fingerprint(make_case(n)) for n in sorted(CASES)}, indent=1) + "\n")
     print(f"wrote {GOLDEN}")
+
+
+BAD_VALUES: list[Any] = [
+    "",
+    " ",
+    "a b",
+    "a\nb",
+    "é",
+    "X" * 65,
+    "X" * 64,
+    "KEY",
+    "-",
+    "1.5",
+    "0",
+    "0.0",
+    "1.0",
+    "0.0000001",
+    "12345678901234",
+    "1310221000000",
+    "k_1",
+    "9key",
+    "a" * 33,
+    1,
+    None,
+    0.5,
+    ["x"],
+    "\\",
+    '"',
+    "a\tb",
+]
+
+
+def _mutants(rng: random.Random) -> list[tuple[list[Any], list[Any], list[Any], list[str]]]:
+    base = [
+        [f"E{i:04d}", rng.choice(["key", "general"]), rng.choice(["1", "0.5"]), rng.choice(["", "131"])]
+        for i in range(60)
+    ]
+    offs = [[f"O{i}", rng.choice(["", "131"])] for i in range(6)]
+    recs = [["O1", "E0003"]]
+    out = []
+    for _ in range(300):
+        ents = [list(r) for r in base]
+        people = [list(o) for o in offs]
+        due: list[str] = []
+        kind = rng.randrange(7)
+        row = rng.choice(ents)
+        if kind <= 2:
+            row[rng.randrange(4)] = rng.choice(BAD_VALUES)
+        elif kind == 3:
+            ents.append(list(rng.choice(base)))  # a duplicate id
+        elif kind == 4:
+            row.append("extra") if rng.random() < 0.5 else row.pop()
+        elif kind == 5:
+            due = [rng.choice(ents)[0], rng.choice(["NOPE", "E0001", "E0001", "x y"])]
+        else:
+            rng.choice(people)[rng.randrange(2)] = rng.choice(BAD_VALUES)
+        out.append((ents, people, recs, due))
+    return out
+
+
+def test_fast_validation_gives_validate_pools_verdict_and_message() -> None:
+    """The pool check of verify (SortedPool: byte translation of the digest lines) refuses exactly what
+    validate_pool and validate_due refuse, with their message — on 300 pools with one defect each."""
+    refused = 0
+    for ents, offs, recs, due in _mutants(random.Random(5)):
+        try:
+            rows = draw.by_id(ents)  # as verify did before: both lists sorted, then validated
+            draw.validate_pool(rows, draw.by_id(offs), recs, presorted=True)
+            draw.validate_due(due, rows)
+            expected = "ok"
+        except draw.DrawError as exc:
+            expected = f"{exc.code}: {exc}"
+        except (TypeError, IndexError) as exc:
+            expected = type(exc).__name__
+        try:
+            sp = draw.SortedPool.build(ents, offs, recs, check=True)
+            sp.validate()
+            sp.validate_due(due)
+            got = "ok"
+        except draw.DrawError as exc:
+            got = f"{exc.code}: {exc}"
+        except (TypeError, IndexError) as exc:
+            got = type(exc).__name__
+        assert got == expected, (ents, offs, due)
+        refused += expected != "ok"
+    assert refused > 200  # the defects are real
