@@ -28,8 +28,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from itertools import islice
-from operator import eq, itemgetter
+from operator import eq, gt, itemgetter
 from typing import Any
 
 import numpy as np
@@ -149,13 +150,18 @@ def _no_gc_pauses() -> Iterator[None]:
 
     Those rows hold no reference cycles, yet each million new lists would trigger full collections
     that walk every live object (about 40 % of the time of parsing a document); the collector runs
-    again as usual afterwards."""
+    again as usual afterwards. Before it does, the objects made meanwhile (a draw's document: a
+    million row lists) are moved to the oldest generation (freeze, then unfreeze, moves lists, not
+    objects): otherwise the first young collection after this would walk them all (0.1 s), then the
+    middle one again; the full collections walk them as they walk every long-lived object."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -314,13 +320,17 @@ class SortedPool:
         cls, entities: Entities, officers: Officers, recusals: Recusals, *, check: bool = False
     ) -> SortedPool:
         """`check`: rows too short or fields not strings are refused as validate_pool refuses them."""
-        ents, offs = by_id(entities), by_id(officers)
+        ids = list(map(itemgetter(0), entities))
+        if any(map(gt, ids, islice(ids, 1, None))):  # a published pool is sorted already: no sort
+            entities = by_id(entities)
+            ids = list(map(itemgetter(0), entities))
+        ents, offs = list(entities), by_id(officers)
         try:
             return cls(
                 entities=ents,
                 officers=offs,
                 recusals=_recusal_rows(recusals),
-                ids=list(map(itemgetter(0), ents)),
+                ids=ids,
                 strata=list(map(itemgetter(1), ents)),
                 weights=list(map(itemgetter(2), ents)),
                 towns=list(map(itemgetter(3), ents)),
@@ -333,6 +343,14 @@ class SortedPool:
 
     def digest(self, due: Iterable[str]) -> str:
         return _digest(self.entity_lines, self.officers, self.recusals, due)
+
+    @cached_property
+    def distinct_strata(self) -> set[str]:
+        return set(self.strata)
+
+    @cached_property
+    def distinct_weights(self) -> set[str]:
+        return set(self.weights)
 
     def validate(self) -> None:
         """validate_pool, mostly on the lines already built for the digest; any doubt, or an invalid
@@ -352,15 +370,14 @@ class SortedPool:
         n, ids = len(self.entities), self.ids
         if not n:
             return True
-        if set(map(len, self.entities)) != {4}:
-            return False
+        # rows of 3 fields or fewer failed in build(); 5 or more would leave a fifth space here
         if self.entity_lines.translate(None, _ID_ALPHABET) != b"    \n" * n:
             return False
         if not ids[0] or max(map(len, ids)) > 64 or any(map(eq, ids, islice(ids, 1, None))):
             return False
-        weights = set(self.weights)
+        weights = self.distinct_weights
         for pattern, values in (
-            (STRATUM_RE, set(self.strata)),
+            (STRATUM_RE, self.distinct_strata),
             (TOWNSHIP_RE, set(self.towns)),
             (WEIGHT_RE, weights),
         ):
@@ -695,7 +712,9 @@ def select_v2(
 
 def _select_v2(key: bytes, sp: SortedPool, rules: dict[str, Rule], due: Sequence[str]) -> dict[str, Any]:
     values = draw_select2.keystream(sm4_key(key), len(sp.ids))
-    return draw_select2.select(values, sp.strata, sp.weights, rules, frozenset(sp.due_positions(due)))
+    due_at = frozenset(sp.due_positions(due))
+    distinct = (sp.distinct_strata, sp.distinct_weights)
+    return draw_select2.select(values, sp.strata, sp.weights, rules, due_at, distinct)
 
 
 def select_version(

@@ -65,15 +65,18 @@ def select(
     weight_col: Sequence[str],
     rules: Mapping[str, _Rule],
     due: frozenset[int],
+    distinct: tuple[set[str], set[str]] | None = None,
 ) -> dict[str, np.ndarray[Any, Any]]:
     """Selected positions per stratum, ascending. Columns of the pool sorted by id (position i is the
     i-th entity); `due` the positions always included.
 
+    `distinct`: the sets of the two columns' values, when the caller has them.
     Per stratum: k from the rule over all its n entities; its due entities first, then the
     k − |due| smallest among the others (weighted: the best of each weight class, then by key)."""
     n_all = len(strata_col)
-    strata = {s: i for i, s in enumerate(sorted(set(strata_col)))}
-    weights = {w: i for i, w in enumerate(sorted(set(weight_col)))}
+    strata_set, weight_set = distinct or (set(strata_col), set(weight_col))  # the columns' values
+    strata = {s: i for i, s in enumerate(sorted(strata_set))}
+    weights = {w: i for i, w in enumerate(sorted(weight_set))}
     # one code per (stratum, weight) without a tuple per entity: two C-level dict passes
     codes = np.fromiter(map(strata.__getitem__, strata_col), dtype=np.int64, count=n_all)
     if len(weights) > 1:

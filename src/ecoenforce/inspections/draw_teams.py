@@ -57,9 +57,11 @@ def assign_ranked(
         target, head = levels[level + 1], heads[level + 1]
         if len(target) == head or target[-1] < ranks[0]:
             target.extend(ranks)
-        else:
-            for r in ranks:
-                insort(target, r, lo=head)
+        elif len(ranks) == 1:
+            insort(target, ranks[0], lo=head)
+        else:  # two ascending runs: one merge (Timsort finds the runs) from where the first one goes
+            at = bisect_left(target, ranks[0], lo=head)
+            target[at:] = sorted(target[at:] + list(ranks))
 
     def one(j: int, lowest: int) -> None:
         """The specification's step: officers in (load, rank) order, ineligible ones passed over."""
