@@ -11,8 +11,10 @@ seeing the seed) and `verify` accepts both:
 - `ecoenforce-draw/1`: one HMAC-SM3 per entity (kept to verify documents published with it);
 - `ecoenforce-draw/2` (new plans): one SM4-CTR keystream over the pool sorted by id
   (draw_select2.py), plus the minimum-frequency rule: entities whose minimum period has lapsed
-  ("due") are always selected. Speed for 1,000,000 entities: the pool is sorted once, its digest
-  built from joined lines in C, validation by byte translation, no per-entity Python objects.
+  ("due") are always selected. Speed for 1,000,000 entities: the pool is sorted once (not at all
+  when already in id order) into a SortedPool whose columns and digest lines serve the digest, the
+  validation (byte translation of those lines), the selection (numpy) and the document; the teams
+  come from draw_teams.py (runs of conflict-free entities assigned at once).
 """
 
 from __future__ import annotations
