@@ -244,3 +244,18 @@ def test_fast_validation_gives_validate_pools_verdict_and_message() -> None:
         assert got == expected, (ents, offs, due)
         refused += expected != "ok"
     assert refused > 200  # the defects are real
+
+
+def test_rows_as_tuples_or_an_iterator_in_any_order_give_the_same_document() -> None:
+    """The fast paths skip the sort of a pool already in id order: any other order, tuples instead of
+    lists, or a one-pass iterator must publish the same bytes."""
+    doc = make_case("v2-plain-team3")
+    ents, offs, recs = doc["pool"]["entities"], doc["pool"]["officers"], doc["pool"]["recusals"]
+    values = doc["seed"]["values"]
+    for variant in (
+        [tuple(r) for r in ents],
+        iter(list(reversed(ents))),
+        random.Random(3).sample(ents, len(ents)),
+    ):
+        again = draw.run(doc["plan"], variant, list(reversed(offs)), recs, values)
+        assert json.dumps(again, ensure_ascii=False) == json.dumps(doc, ensure_ascii=False)

@@ -322,6 +322,7 @@ class SortedPool:
         cls, entities: Entities, officers: Officers, recusals: Recusals, *, check: bool = False
     ) -> SortedPool:
         """`check`: rows too short or fields not strings are refused as validate_pool refuses them."""
+        entities = entities if isinstance(entities, list) else list(entities)  # read twice below
         ids = list(map(itemgetter(0), entities))
         if any(map(gt, ids, islice(ids, 1, None))):  # a published pool is sorted already: no sort
             entities = by_id(entities)
