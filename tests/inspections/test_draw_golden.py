@@ -196,13 +196,13 @@ def _mutants(rng: random.Random) -> list[tuple[list[Any], list[Any], list[Any], 
         for i in range(60)
     ]
     offs = [[f"O{i}", rng.choice(["", "131"])] for i in range(6)]
-    recs = [["O1", "E0003"]]
     out = []
     for _ in range(300):
         ents = [list(r) for r in base]
         people = [list(o) for o in offs]
+        recs: list[list[Any]] = [["O1", "E0003"], ["O2", "E0007"]]
         due: list[str] = []
-        kind = rng.randrange(7)
+        kind = rng.randrange(8)
         row = rng.choice(ents)
         if kind <= 2:
             row[rng.randrange(4)] = rng.choice(BAD_VALUES)
@@ -212,8 +212,15 @@ def _mutants(rng: random.Random) -> list[tuple[list[Any], list[Any], list[Any], 
             row.append("extra") if rng.random() < 0.5 else row.pop()
         elif kind == 5:
             due = [rng.choice(ents)[0], rng.choice(["NOPE", "E0001", "E0001", "x y"])]
-        else:
+        elif kind == 6:
             rng.choice(people)[rng.randrange(2)] = rng.choice(BAD_VALUES)
+        else:  # a recusal row too long, too short or with a bad id (alone or with a bad entity)
+            rec = rng.choice(recs)
+            rec.append("x") if rng.random() < 0.3 else rec.pop() if rng.random() < 0.5 else None
+            if len(rec) == 2:
+                rec[rng.randrange(2)] = rng.choice(BAD_VALUES)
+            if rng.random() < 0.5:
+                row[rng.randrange(4)] = rng.choice(BAD_VALUES)
         out.append((ents, people, recs, due))
     return out
 

@@ -311,6 +311,7 @@ class SortedPool:
     entities: list[Sequence[str]]
     officers: list[Sequence[str]]
     recusals: list[tuple[str, str]]  # sorted, each once
+    recusals_given: Recusals  # the rows as given: what validate_pool checks
     ids: list[str]
     strata: list[str]
     weights: list[str]
@@ -333,6 +334,7 @@ class SortedPool:
                 entities=ents,
                 officers=offs,
                 recusals=_recusal_rows(recusals),
+                recusals_given=recusals,
                 ids=ids,
                 strata=list(map(itemgetter(1), ents)),
                 weights=list(map(itemgetter(2), ents)),
@@ -359,8 +361,8 @@ class SortedPool:
         """validate_pool, mostly on the lines already built for the digest; any doubt, or an invalid
         pool, goes through validate_pool itself, so the verdict and the message are always its own."""
         if not self._entities_valid():
-            validate_pool(self.entities, self.officers, self.recusals, presorted=True)
-        validate_pool([], self.officers, self.recusals)  # officers and recusals: a few thousand rows
+            validate_pool(self.entities, self.officers, self.recusals_given, presorted=True)
+        validate_pool([], self.officers, self.recusals_given)  # officers, recusals: a few thousand rows
 
     def _entities_valid(self) -> bool:
         """Every entity field in its alphabet, ids unique: what validate_pool checks, at C speed.
