@@ -266,3 +266,13 @@ def test_rows_as_tuples_or_an_iterator_in_any_order_give_the_same_document() -> 
     ):
         again = draw.run(doc["plan"], variant, list(reversed(offs)), recs, values)
         assert json.dumps(again, ensure_ascii=False) == json.dumps(doc, ensure_ascii=False)
+
+
+def test_an_empty_row_is_named_not_a_crash() -> None:
+    """An empty entity or officer row used to escape verify as an IndexError (a 500 on the portal)."""
+    doc = make_case("v2-due-only-weighted")
+    for member in ("entities", "officers"):
+        broken = json.loads(json.dumps(doc))
+        broken["pool"][member].insert(3, [])
+        problems = draw.verify(broken)
+        assert problems == ["文件结构不完整或字段类型不正确（IndexError）"], problems

@@ -810,7 +810,7 @@ def _verify(published: object) -> list[str]:
         return _differences(published)
     except DrawError as exc:
         return [str(exc)]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         return [f"文件结构不完整或字段类型不正确（{type(exc).__name__}）"]
 
 
