@@ -276,3 +276,41 @@ def test_an_empty_row_is_named_not_a_crash() -> None:
         broken["pool"][member].insert(3, [])
         problems = draw.verify(broken)
         assert problems == ["文件结构不完整或字段类型不正确（IndexError）"], problems
+
+
+def test_make_plan_refuses_what_validate_pool_refuses_naming_the_same_value() -> None:
+    """make_plan checks the pool through the sorted fast path, but a refusal names what validate_pool
+    finds first in the caller's row order."""
+    rng = random.Random(8)
+    for ents, offs, recs, due in _mutants(random.Random(6)):
+        rng.shuffle(ents)
+        try:
+            draw.validate_pool(ents, offs, recs)
+            draw.validate_due(due, ents)
+            expected = "ok"
+        except draw.DrawError as exc:
+            expected = f"{exc.code}: {exc}"
+        except (TypeError, IndexError) as exc:
+            expected = type(exc).__name__
+        try:
+            draw.make_plan(
+                plan_id="P",
+                unit="131000",
+                period="2026Q4",
+                title="t",
+                rules={"general": {"mode": "all"}},
+                team_size=2,
+                township_recusal=True,
+                draw_time="2026-12-01T10:00:00+08:00",
+                seed_source={"kind": "public", "description": "x"},
+                entities=ents,
+                officers=offs,
+                recusals=recs,
+                due=due,
+            )
+            got = "ok"
+        except draw.DrawError as exc:
+            got = f"{exc.code}: {exc}"
+        except (TypeError, IndexError) as exc:
+            got = type(exc).__name__
+        assert got == expected, (ents, offs, recs, due)

@@ -27,6 +27,7 @@ import json
 import math
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -502,8 +503,8 @@ def make_plan(
     if not isinstance(team_size, int) or team_size < MIN_TEAM:
         raise DrawError("每个检查组至少应有2名持有效执法证的执法人员", "team_too_small")
     _check_seed_source(seed_source)
-    validate_pool(entities, officers, recusals)
-    validate_due(due, entities)
+    sp = _checked_pool(entities, officers, recusals)
+    sp.validate_due(due)
     plan = {
         "id": plan_id,
         "unit": unit,
@@ -514,13 +515,31 @@ def make_plan(
         "township_recusal": bool(township_recusal),
         "draw_time": draw_time,
         "seed_source": seed_source,
-        "pool_digest": pool_digest(entities, officers, recusals, due),
-        "pool_counts": pool_counts(entities),
+        "pool_digest": sp.digest(due),
+        "pool_counts": dict(sorted(Counter(sp.strata).items())),  # = pool_counts(entities)
         "officer_count": len(officers),
     }
     if algorithm != ALGORITHM_V1:
         plan |= {"algorithm": algorithm, "due_count": len(due)}
     return plan
+
+
+def _checked_pool(entities: Entities, officers: Officers, recusals: Recusals) -> SortedPool:
+    """validate_pool's verdict on the pool as given, and the pool sorted for the digest.
+
+    The fast check runs on the sorted pool; when it has any doubt validate_pool runs on the rows in
+    the caller's order, so a refusal names the same value as it always did."""
+    try:
+        sp: SortedPool | None = SortedPool.build(entities, officers, recusals)
+        valid = sp is not None and sp._entities_valid()
+    except (TypeError, IndexError, KeyError, AttributeError):
+        sp, valid = None, False
+    if not valid:
+        validate_pool(entities, officers, recusals)  # raises DrawError for an invalid pool
+    if sp is None:  # pragma: no cover - validate_pool accepted what build() could not read
+        raise DrawError("抽查对象库记录应为[编号, 类别, 权重, 乡镇代码]", "bad_entity_row")
+    validate_pool([], officers, sp.recusals_given)
+    return sp
 
 
 def plan_algorithm(plan: dict[str, Any]) -> str:
