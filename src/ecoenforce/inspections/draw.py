@@ -163,8 +163,9 @@ def _no_gc_pauses() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
+            if not gc.get_freeze_count():  # never thaw what a pre-forking server froze on purpose
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
