@@ -14,8 +14,10 @@ from django.utils import timezone
 from ecoenforce.audit.models import AuditEvent
 from ecoenforce.entities.models import Entity
 from ecoenforce.inspections import draw, frequency, services
+from ecoenforce.inspections.models import FrequencyRule
 from ecoenforce.inspections.models_work import Inspection, InspectionStatus
 from ecoenforce.inspections.pool import build_pool
+from ecoenforce.org.permissions import Refused
 from ecoenforce.org.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +118,44 @@ def test_settings_page_sets_frequency(world: Any, leader: Any, client_for: Any) 
         follow=True,
     )
     assert "只能规定更严格" in response.content.decode()
+
+
+def test_unit_deletes_its_own_rule_audited_and_an_outsider_cannot(
+    world: Any, leader: Any, client_for: Any
+) -> None:
+    """Deleting the unit's own rule restores what it inherits; a leader of another unit is refused
+    (service and page), an officer without the configure role too — each refusal audited, nothing lost."""
+    county, today = world.units["county_a"], timezone.localdate()
+    frequency.frequency_rule_set(
+        unit=county, stratum="key", months=6, source="本局规定", by=leader, day=today
+    )
+    assert frequency.effective(county, today)["key"].months == 6
+
+    outsider = world.user("county_b", Role.TEAM_LEADER)
+    with pytest.raises(Refused):
+        frequency.frequency_rule_delete(unit=county, stratum="key", by=outsider)
+    # through the page the outsider can only name a stratum: it acts on the outsider's own unit
+    client_for(outsider).post("/inspections/settings/", {"action": "frequency_delete", "stratum": "key"})
+    officer = client_for(world.user("county_a", Role.OFFICER))
+    response = officer.post("/inspections/settings/", {"action": "frequency_delete", "stratum": "key"})
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="frequency_rule.delete", outcome="refused").exists()
+    assert FrequencyRule.objects.filter(unit=county, stratum="key").exists()
+    assert not AuditEvent.objects.filter(action="frequency_rule.delete", outcome="ok").exists()
+
+    page = client_for(leader).get("/inspections/settings/").content.decode()
+    assert 'value="frequency_delete"' in page
+    response = client_for(leader).post(
+        "/inspections/settings/", {"action": "frequency_delete", "stratum": "key"}, follow=True
+    )
+    assert response.status_code == 200
+    assert not FrequencyRule.objects.filter(unit=county, stratum="key").exists()
+    rule = frequency.effective(county, today)["key"]
+    assert (rule.months, rule.own) == (12, False)  # the defaults file again
+    event = AuditEvent.objects.get(action="frequency_rule.delete", outcome="ok")
+    assert json.loads(event.before) == {"stratum": "key", "months": 6, "source": "本局规定"}
+    assert event.actor_id == leader.pk
+
+    with pytest.raises(ValidationError, match="未规定"):  # nothing left to delete: refused, nothing audited
+        frequency.frequency_rule_delete(unit=county, stratum="key", by=leader)
+    assert AuditEvent.objects.filter(action="frequency_rule.delete", outcome="ok").count() == 1

@@ -11,8 +11,10 @@ seeing the seed) and `verify` accepts both:
 - `ecoenforce-draw/1`: one HMAC-SM3 per entity (kept to verify documents published with it);
 - `ecoenforce-draw/2` (new plans): one SM4-CTR keystream over the pool sorted by id
   (draw_select2.py), plus the minimum-frequency rule: entities whose minimum period has lapsed
-  ("due") are always selected. Speed for 1,000,000 entities: the pool is sorted once, its digest
-  built from joined lines in C, validation by byte translation, no per-entity Python objects.
+  ("due") are always selected. Speed for 1,000,000 entities: the pool is sorted once (not at all
+  when already in id order) into a SortedPool whose columns and digest lines serve the digest, the
+  validation (byte translation of those lines), the selection (numpy) and the document; the teams
+  come from draw_teams.py (runs of conflict-free entities assigned at once).
 """
 
 from __future__ import annotations
@@ -24,17 +26,21 @@ import heapq
 import json
 import math
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from itertools import islice
-from operator import eq, itemgetter
+from operator import eq, gt, itemgetter
 from typing import Any
 
+import numpy as np
 import orjson
 from cryptography.hazmat.primitives import hashes
 
-from ecoenforce.inspections import draw_select2
+from ecoenforce.inspections import draw_select2, draw_teams
 
 FORMAT = "ecoenforce-draw"
 ALGORITHM_V1 = "ecoenforce-draw/1"
@@ -147,13 +153,19 @@ def _no_gc_pauses() -> Iterator[None]:
 
     Those rows hold no reference cycles, yet each million new lists would trigger full collections
     that walk every live object (about 40 % of the time of parsing a document); the collector runs
-    again as usual afterwards."""
+    again as usual afterwards. Before it does, the objects made meanwhile (a draw's document: a
+    million row lists) are moved to the oldest generation (freeze, then unfreeze, moves lists, not
+    objects): otherwise the first young collection after this would walk them all (0.1 s), then the
+    middle one again; the full collections walk them as they walk every long-lived object."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():  # never thaw what a pre-forking server froze on purpose
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -269,13 +281,138 @@ def pool_digest(
 
     Ids are unique, ASCII and followed by a space, so sorting rows by id sorts their lines; a pool
     with duplicate ids has other lines than the committed one, whatever their order."""
+    return _digest(
+        _lines("E ", entities if presorted else by_id(entities)),
+        officers if presorted else by_id(officers),
+        _recusal_rows(recusals),
+        due,
+    )
+
+
+def _recusal_rows(recusals: Recusals) -> list[tuple[str, str]]:
+    return sorted({(r[0], r[1]) for r in recusals})
+
+
+def _digest(
+    entity_lines: bytes, officers: Officers, recusal_rows: Sequence[tuple[str, str]], due: Iterable[str]
+) -> str:
     h = _new_sm3()
     h.update(POOL_TAG)
-    h.update(_lines("E ", entities if presorted else by_id(entities)))
-    h.update(_lines("O ", officers if presorted else by_id(officers)))
-    h.update(_lines("R ", sorted({(r[0], r[1]) for r in recusals})))
+    h.update(entity_lines)
+    h.update(_lines("O ", officers))
+    h.update(_lines("R ", recusal_rows))
     h.update(_lines("D ", sorted({(d,) for d in due})))  # version 2: due entities (none → as version 1)
     return bytes(h.digest()).hex()
+
+
+@dataclass(frozen=True)
+class SortedPool:
+    """A pool sorted by id with its columns and the lines of its digest, built once per run or check:
+    the digest, the validation, the selection and the document all read the same columns."""
+
+    entities: list[Sequence[str]]
+    officers: list[Sequence[str]]
+    recusals: list[tuple[str, str]]  # sorted, each once
+    recusals_given: Recusals  # the rows as given: what validate_pool checks
+    ids: list[str]
+    strata: list[str]
+    weights: list[str]
+    towns: list[str]
+    entity_lines: bytes
+
+    @classmethod
+    def build(
+        cls, entities: Entities, officers: Officers, recusals: Recusals, *, check: bool = False
+    ) -> SortedPool:
+        """`check`: rows too short or fields not strings are refused as validate_pool refuses them."""
+        entities = entities if isinstance(entities, list) else list(entities)  # read twice below
+        ids = list(map(itemgetter(0), entities))
+        if any(map(gt, ids, islice(ids, 1, None))):  # a published pool is sorted already: no sort
+            entities = by_id(entities)
+            ids = list(map(itemgetter(0), entities))
+        ents, offs = list(entities), by_id(officers)
+        try:
+            return cls(
+                entities=ents,
+                officers=offs,
+                recusals=_recusal_rows(recusals),
+                recusals_given=recusals,
+                ids=ids,
+                strata=list(map(itemgetter(1), ents)),
+                weights=list(map(itemgetter(2), ents)),
+                towns=list(map(itemgetter(3), ents)),
+                entity_lines=_lines("E ", ents),
+            )
+        except (TypeError, IndexError, KeyError, AttributeError):
+            if check:
+                validate_pool(ents, offs, recusals, presorted=True)  # raises DrawError, with its message
+            raise
+
+    def digest(self, due: Iterable[str]) -> str:
+        return _digest(self.entity_lines, self.officers, self.recusals, due)
+
+    @cached_property
+    def distinct_strata(self) -> set[str]:
+        return set(self.strata)
+
+    @cached_property
+    def distinct_weights(self) -> set[str]:
+        return set(self.weights)
+
+    def validate(self) -> None:
+        """validate_pool, mostly on the lines already built for the digest; any doubt, or an invalid
+        pool, goes through validate_pool itself, so the verdict and the message are always its own."""
+        if not self._entities_valid():
+            validate_pool(self.entities, self.officers, self.recusals_given, presorted=True)
+        validate_pool([], self.officers, self.recusals_given)  # officers, recusals: a few thousand rows
+
+    def _entities_valid(self) -> bool:
+        """Every entity field in its alphabet, ids unique: what validate_pool checks, at C speed.
+
+        Deleting the id alphabet (which contains every other column's) from the lines must leave
+        exactly four spaces and a newline per row: four fields, none holding a space, a newline or
+        any other character. Ids are sorted, so an empty one would be the first and a duplicate
+        the next one's equal; strata, weights and townships, few distinct values, are checked
+        value by value (which also refuses an empty stratum or weight)."""
+        n, ids = len(self.entities), self.ids
+        if not n:
+            return True
+        # rows of 3 fields or fewer failed in build(); 5 or more would leave a fifth space here
+        if self.entity_lines.translate(None, _ID_ALPHABET) != b"    \n" * n:
+            return False
+        if not ids[0] or max(map(len, ids)) > 64 or any(map(eq, ids, islice(ids, 1, None))):
+            return False
+        weights = self.distinct_weights
+        for pattern, values in (
+            (STRATUM_RE, self.distinct_strata),
+            (TOWNSHIP_RE, set(self.towns)),
+            (WEIGHT_RE, weights),
+        ):
+            if not all(map(pattern.fullmatch, values)):
+                return False
+        return all(0 < Fraction(w) <= 1 for w in weights)
+
+    def due_positions(self, due: Sequence[str]) -> list[int]:
+        """Positions of the due ids (ids are sorted: binary search, no index of a million ids)."""
+        ids, out = self.ids, []
+        for d in due:
+            i = bisect_left(ids, d)
+            if i == len(ids) or ids[i] != d:
+                raise KeyError(d)
+            out.append(i)
+        return out
+
+    def validate_due(self, due: Sequence[str]) -> None:
+        """validate_due: each due id once and in the pool (the same checks and messages)."""
+        _all_ids(list(due), "应检对象编号")
+        if not due:
+            return
+        if len(set(due)) != len(due):
+            raise DrawError("应检对象名单中有重复的监管对象", "duplicate_due")
+        ids = self.ids
+        unknown = [d for d in due if (i := bisect_left(ids, d)) == len(ids) or ids[i] != d]
+        if unknown:
+            raise DrawError(f"应检对象不在抽查对象库中：{min(unknown)}", "due_not_in_pool")
 
 
 def pool_counts(entities: Entities) -> dict[str, int]:
@@ -367,8 +504,8 @@ def make_plan(
     if not isinstance(team_size, int) or team_size < MIN_TEAM:
         raise DrawError("每个检查组至少应有2名持有效执法证的执法人员", "team_too_small")
     _check_seed_source(seed_source)
-    validate_pool(entities, officers, recusals)
-    validate_due(due, entities)
+    sp = _checked_pool(entities, officers, recusals)
+    sp.validate_due(due)
     plan = {
         "id": plan_id,
         "unit": unit,
@@ -379,13 +516,31 @@ def make_plan(
         "township_recusal": bool(township_recusal),
         "draw_time": draw_time,
         "seed_source": seed_source,
-        "pool_digest": pool_digest(entities, officers, recusals, due),
-        "pool_counts": pool_counts(entities),
+        "pool_digest": sp.digest(due),
+        "pool_counts": dict(sorted(Counter(sp.strata).items())),  # = pool_counts(entities)
         "officer_count": len(officers),
     }
     if algorithm != ALGORITHM_V1:
         plan |= {"algorithm": algorithm, "due_count": len(due)}
     return plan
+
+
+def _checked_pool(entities: Entities, officers: Officers, recusals: Recusals) -> SortedPool:
+    """validate_pool's verdict on the pool as given, and the pool sorted for the digest.
+
+    The fast check runs on the sorted pool; when it has any doubt validate_pool runs on the rows in
+    the caller's order, so a refusal names the same value as it always did."""
+    try:
+        sp: SortedPool | None = SortedPool.build(entities, officers, recusals)
+        valid = sp is not None and sp._entities_valid()
+    except (TypeError, IndexError, KeyError, AttributeError):
+        sp, valid = None, False
+    if not valid:
+        validate_pool(entities, officers, recusals)  # raises DrawError for an invalid pool
+    if sp is None:  # pragma: no cover - validate_pool accepted what build() could not read
+        raise DrawError("抽查对象库记录应为[编号, 类别, 权重, 乡镇代码]", "bad_entity_row")
+    validate_pool([], officers, sp.recusals_given)
+    return sp
 
 
 def plan_algorithm(plan: dict[str, Any]) -> str:
@@ -487,48 +642,35 @@ def assign(
 ) -> dict[str, list[str]]:
     """Teams per entity: the least-loaded eligible officers, ties by their seeded rank (§5).
 
-    The order (load, rank, id) is kept as one int per officer, load·n + place in rank order, so the
-    heap compares ints, not tuples of bytes and str; results are those of the tuple order."""
+    Officers are numbered in rank order; draw_teams takes them in (load, rank) order as the
+    specification says, assigning runs of entities without a conflict at once. Each team is then
+    listed in id order."""
     hmac = HmacSM3(key)
     ranked = sorted((hmac.digest(b"O " + o[0].encode()), o[0], o[1]) for o in officers)
     ids = [r[1] for r in ranked]
-    towns = [r[2] for r in ranked]
-    n = len(ranked) or 1
-    heap = list(range(len(ranked)))  # load 0 everywhere: already a heap
-    pop, push = heapq.heappop, heapq.heappush
-    barred: dict[str, set[int]] = {}
+    town_code = {town: i for i, town in enumerate(sorted({r[2] for r in ranked}))}
     place = {oid: i for i, oid in enumerate(ids)}
+    by_entity: dict[str, set[int]] = {}
     for officer, entity in recusals:
         if officer in place:  # a recusal of someone not in the pool bars nobody
-            barred.setdefault(entity, set()).add(place[officer])
-    teams: dict[str, list[str]] = {}
-    for entity, entity_township in selected:
-        no = barred.get(entity)
-        town = entity_township if township_recusal and entity_township else None  # None: no officer's
-        team: list[int] = []
-        passed: list[int] = []
-        while len(team) < team_size and heap:
-            item = pop(heap)
-            at = item % n
-            if towns[at] == town or (no is not None and at in no):
-                passed.append(item)
-            else:
-                team.append(item)
-        for item in passed:
-            push(heap, item)
-        if len(team) < team_size:
-            raise DrawError(
-                f"监管对象 {entity} 回避后可派的执法人员不足{team_size}名，不能完成抽取", "few_officers"
-            )
-        names = [ids[item % n] for item in team]
-        for item in team:
-            push(heap, item + n)
-        if len(names) == 2:  # the usual team of two: ordered without a sort call
-            a, b = names
-            teams[entity] = names if a < b else [b, a]
-        else:
-            teams[entity] = sorted(names)
-    return teams
+            by_entity.setdefault(entity, set()).add(place[officer])
+    entity_ids = [e for e, _ in selected]
+    barred = {j: by_entity[e] for j, e in enumerate(entity_ids) if e in by_entity} if by_entity else {}
+    # −1 (no officer has it): no township recusal, or an entity without a township
+    entity_towns = [town_code.get(town, -1) if township_recusal and town else -1 for _, town in selected]
+    try:
+        ranks = draw_teams.assign_ranked([town_code[r[2]] for r in ranked], entity_towns, barred, team_size)
+    except draw_teams.ShortOfOfficers as short:
+        entity = entity_ids[short.index]
+        raise DrawError(
+            f"监管对象 {entity} 回避后可派的执法人员不足{team_size}名，不能完成抽取", "few_officers"
+        ) from None
+    # each team in id order: sort its ranks by the officers' places in id order
+    id_place = np.empty(len(ids), dtype=np.int64)
+    id_place[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    ranks = np.take_along_axis(ranks, np.argsort(id_place[ranks], axis=1, kind="stable"), axis=1)
+    names = np.array(ids, dtype=object)[ranks].tolist() if len(ids) else [[] for _ in entity_ids]
+    return dict(zip(entity_ids, names, strict=True))
 
 
 def run(
@@ -554,17 +696,16 @@ def _run(
 ) -> dict[str, Any]:
     check_seed_values(plan, seed_values)
     algorithm = plan_algorithm(plan)
-    entities, officers = by_id(entities), by_id(officers)  # sorted once: digest, positions, document
-    digest = pool_digest(entities, officers, recusals, due, presorted=True)
-    if digest != plan["pool_digest"]:
+    sp = SortedPool.build(entities, officers, recusals)  # sorted once: digest, positions, document
+    if sp.digest(due) != plan["pool_digest"]:
         raise DrawError("抽查对象库或执法人员库在计划承诺后发生了变化，须重新制定计划", "stale_pool")
     commitment = commitment_of(plan)
     key = seed_key(commitment, seed_values)
-    result = compute_result(plan, key, entities, officers, recusals, due)
+    result = _compute(plan, key, sp, due)
     pool: dict[str, Any] = {
-        "entities": list(map(list, entities)),  # copies: never share caller rows
-        "officers": list(map(list, officers)),
-        "recusals": [list(r) for r in sorted({(r[0], r[1]) for r in recusals})],
+        "entities": list(map(list, sp.entities)),  # copies: never share caller rows
+        "officers": list(map(list, sp.officers)),
+        "recusals": list(map(list, sp.recusals)),
     }
     if algorithm != ALGORITHM_V1:
         pool["due"] = sorted(due)
@@ -589,11 +730,16 @@ def select_v2(
     key: bytes, entities: Entities, rules: dict[str, Rule], due: Sequence[str] = ()
 ) -> dict[str, list[str]]:
     """Version 2 selection as ids per stratum (§4b); `entities` in any order."""
-    ents = by_id(entities)
-    position = {e[0]: i for i, e in enumerate(ents)} if due else {}
-    values = draw_select2.keystream(sm4_key(key), len(ents))
-    chosen = draw_select2.select(values, ents, rules, frozenset(position[d] for d in due))
-    return {s: [ents[i][0] for i in ps] for s, ps in chosen.items()}
+    sp = SortedPool.build(entities, (), ())
+    chosen = _select_v2(key, sp, rules, due)
+    return {s: [sp.ids[i] for i in ps.tolist()] for s, ps in chosen.items()}
+
+
+def _select_v2(key: bytes, sp: SortedPool, rules: dict[str, Rule], due: Sequence[str]) -> dict[str, Any]:
+    values = draw_select2.keystream(sm4_key(key), len(sp.ids))
+    due_at = frozenset(sp.due_positions(due))
+    distinct = (sp.distinct_strata, sp.distinct_weights)
+    return draw_select2.select(values, sp.strata, sp.weights, rules, due_at, distinct)
 
 
 def select_version(
@@ -612,26 +758,35 @@ def compute_result(
     recusals: Recusals,
     due: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The result (§4–§5) of either version; version 2 expects `entities` sorted by id."""
+    """The result (§4–§5) of either version; rows in any order."""
+    return _compute(plan, key, SortedPool.build(entities, officers, recusals), due)
+
+
+def _compute(plan: dict[str, Any], key: bytes, sp: SortedPool, due: Sequence[str]) -> dict[str, Any]:
     rules = parse_rules(plan["rules"])
     if plan_algorithm(plan) == ALGORITHM_V1:
-        chosen = select(key, entities, rules)
+        chosen = select(key, sp.entities, rules)
         sizes = {s: len(ids) for s, ids in chosen.items()}
-        township = {e[0]: e[3] for e in entities} if plan["township_recusal"] else {}
+        township = {e[0]: e[3] for e in sp.entities} if plan["township_recusal"] else {}
         order = sorted((eid, stratum) for stratum, ids in chosen.items() for eid in ids)
+        selected = [(eid, township.get(eid, "")) for eid, _ in order]
     else:
-        position = {e[0]: i for i, e in enumerate(entities)} if due else {}
-        values = draw_select2.keystream(sm4_key(key), len(entities))
-        picked = draw_select2.select(values, entities, rules, frozenset(position[d] for d in due))
-        rows = sorted((entities[i][0], s, entities[i][3]) for s, ps in picked.items() for i in ps)
+        picked = _select_v2(key, sp, rules, due)
         sizes = {s: len(ps) for s, ps in picked.items()}
-        township = {eid: town for eid, _, town in rows} if plan["township_recusal"] else {}
-        order = [(eid, s) for eid, s, _ in rows]
+        names = sorted(picked)
+        # positions are id order: one sort of integers orders the selection by id
+        positions = np.concatenate([picked[s] for s in names]) if names else np.empty(0, np.int64)
+        labels = np.repeat(np.arange(len(names)), [len(picked[s]) for s in names])
+        by_position = np.argsort(positions, kind="stable")
+        at = positions[by_position].tolist()
+        ids, towns = sp.ids, sp.towns
+        order = [(ids[i], names[j]) for i, j in zip(at, labels[by_position].tolist(), strict=True)]
+        selected = [(ids[i], towns[i]) for i in at]
     teams = assign(
         key,
-        [(eid, township.get(eid, "")) for eid, _ in order],
-        officers,
-        recusals,
+        selected,
+        sp.officers,
+        sp.recusals,
         team_size=plan["team_size"],
         township_recusal=plan["township_recusal"],
     )
@@ -675,18 +830,18 @@ def _verify(published: object) -> list[str]:
         return _differences(published)
     except DrawError as exc:
         return [str(exc)]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         return [f"文件结构不完整或字段类型不正确（{type(exc).__name__}）"]
 
 
 def _differences(doc: dict[str, Any]) -> list[str]:
     plan, pool = doc["plan"], doc["pool"]
-    entities, officers, recusals = by_id(pool["entities"]), by_id(pool["officers"]), pool["recusals"]
     due = pool.get("due", []) if plan_algorithm(plan) != ALGORITHM_V1 else []
-    validate_pool(entities, officers, recusals, presorted=True)
-    validate_due(due, entities)
+    sp = SortedPool.build(pool["entities"], pool["officers"], pool["recusals"], check=True)
+    sp.validate()
+    sp.validate_due(due)
     diffs: list[str] = []
-    digest = pool_digest(entities, officers, recusals, due, presorted=True)
+    digest = sp.digest(due)
     if digest != plan["pool_digest"]:
         diffs.append(f"抽查对象库摘要不符：计划中为 {plan['pool_digest']}，按所附名录计算为 {digest}")
     commitment = commitment_of(plan)
@@ -699,7 +854,7 @@ def _differences(doc: dict[str, Any]) -> list[str]:
         diffs.append(f"随机种子不符：文件中为 {doc['seed']['key']}，计算为 {key.hex()}")
     if diffs:
         return diffs
-    expected = compute_result(plan, key, entities, officers, recusals, due)
+    expected = _compute(plan, key, sp, due)
     diffs += _result_differences(doc["result"], expected)
     result_digest = sm3_hex(_result_bytes(doc["result"], _canonical_plain(expected)))
     if result_digest != doc["result_digest"]:

@@ -102,3 +102,22 @@ def frequency_rule_set(
             after={"stratum": stratum, "months": value, "source": rule.source},
         )
     return rule
+
+
+def frequency_rule_delete(*, unit: Unit, stratum: str, by: User) -> None:
+    """Delete the unit's own minimum frequency for a stratum (audited in the same transaction).
+
+    What applies afterwards is what the unit inherits (its superiors' rules, the defaults file):
+    deleting can only relax the unit's own tightening, never undercut a superior."""
+    authorize(by, "inspections.configure", unit, action="frequency_rule.delete")
+    with transaction.atomic():
+        rule = FrequencyRule.objects.select_for_update().filter(unit=unit, stratum=stratum).first()
+        if rule is None:
+            raise ValidationError({"stratum": "本单位未规定该类别的最低检查频次"})
+        audit_record(
+            actor=by,
+            action="frequency_rule.delete",
+            target=rule,
+            before={"stratum": rule.stratum, "months": rule.months, "source": rule.source},
+        )
+        rule.delete()
