@@ -33,7 +33,9 @@ from psycopg import errors, pq
 from ecoenforce.audit import chain
 
 TABLE = "audit_auditevent"
-CHUNK = 10_000
+# Events per COPY: a chunk's rows and their copies (~2 MB) stay within a core's L2 cache while
+# they are hashed (10,000 measured no cheaper, at times ~0.2 us a event dearer for the client).
+CHUNK = 2_000
 _NULLABLE = frozenset({"actor_id", "unit_id"})
 _INTEGER = frozenset({"seq"})
 _TIME_SQL = "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
