@@ -6,8 +6,9 @@ generated once with valid SM3 chaining (chain module) and loaded with COPY; late
 when the head says there are exactly BENCH_AUDIT_EVENTS events and the chain verifies.
 
 Prints one JSON line per figure: {"bench", "value", "unit", ...}: the verification rate (best of
-BENCH_AUDIT_RUNS, default 3, with the machine's load average), and the CPU one event costs the
-verifier and the PostgreSQL backend.
+BENCH_AUDIT_RUNS, default 3) with the machine's load average and the CPU that run cost per event —
+the verifier's processes (this one and its workers) and their PostgreSQL backends, read from
+/proc — and the same CPU for one process (workers=1), which a loaded machine disturbs less.
 Environment: BENCH_AUDIT_EVENTS (default 1000000), BENCH_DB_NAME (default ecoenforce_bench).
 """
 
@@ -16,7 +17,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -163,6 +166,18 @@ def generate(count: int) -> None:
     log(f"generated in {time.perf_counter() - t0:.0f} s")
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a process, from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def backend_cpu_seconds() -> float | None:
     """CPU time used so far by this connection's PostgreSQL backend (local server only)."""
     from django.db import connection
@@ -170,24 +185,95 @@ def backend_cpu_seconds() -> float | None:
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
         pid = cur.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return proc_cpu_seconds(pid)
 
 
-def cpu_figure(verify_chain: Any) -> dict[str, Any] | None:
+class BackendSampler:
+    """CPU of every PostgreSQL backend serving the bench database while a run lasts.
+
+    The workers' backends exit with their connections, so their /proc counters are read every
+    10 ms and the last reading kept (at most 10 ms of a backend's CPU is missed); a backend first
+    seen during the run counts from 0. Backends are found by their process title, "postgres:
+    <user> <database> ...", every 50 ms: only this benchmark connects to its database. The
+    thread's own CPU (`own`) is left out of the client's figure.
+    """
+
+    def __init__(self, database: str) -> None:
+        self.marker = f" {database} ".encode()
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.own = 0.0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _find(self, *, at_start: bool) -> None:
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or int(name) in self.first:
+                continue
+            try:
+                title = Path(f"/proc/{name}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres: ") and self.marker in title:
+                cpu = proc_cpu_seconds(int(name))
+                if cpu is not None:
+                    self.first[int(name)] = cpu if at_start else 0.0
+                    self.last[int(name)] = cpu
+
+    def _read(self) -> None:
+        for pid in self.first:
+            cpu = proc_cpu_seconds(pid)
+            if cpu is not None:
+                self.last[pid] = cpu
+
+    def _run(self) -> None:
+        started = time.thread_time()
+        tick = 0
+        while not self.stop.wait(0.01):
+            tick += 1
+            if tick % 5 == 0:
+                self._find(at_start=False)
+            self._read()
+        self._find(at_start=False)
+        self._read()
+        self.own = time.thread_time() - started
+
+    def __enter__(self) -> BackendSampler:
+        self._find(at_start=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
+def measured_run(verify_chain: Any, **kwargs: Any) -> tuple[Any, float, float, float]:
+    """One verification: (report, client CPU s, server CPU s, load average at its end).
+
+    Client: this process and its (joined) worker processes; server: the backends of all of them.
+    """
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client0 = time.process_time()
+    with BackendSampler(DB_NAME) as backends:
+        report = verify_chain(**kwargs)
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
+    client = time.process_time() - client0 - backends.own + children
+    return report, client, backends.seconds, os.getloadavg()[0]
+
+
+def cpu_figure(verify_chain: Any) -> dict[str, Any]:
     """One process: the CPU one event costs the verifier and the PostgreSQL backend. Less sensitive
     than the wall-clock rate to other work on a shared machine, though contention inflates it too."""
-    server0, client0 = backend_cpu_seconds(), time.process_time()
-    report = verify_chain(workers=1)
-    server1, client1 = backend_cpu_seconds(), time.process_time()
+    report, client, server, load = measured_run(verify_chain, workers=1)
     assert report.ok, report
-    if server0 is None or server1 is None:
-        return None
-    client_us = 1e6 * (client1 - client0) / report.checked
-    server_us = 1e6 * (server1 - server0) / report.checked
+    client_us = 1e6 * client / report.checked
+    server_us = 1e6 * server / report.checked
     return {
         "bench": "audit_verify_cpu_microseconds_per_event",
         "value": round(client_us + server_us, 2),
@@ -195,6 +281,7 @@ def cpu_figure(verify_chain: Any) -> dict[str, Any] | None:
         "client_us": round(client_us, 2),
         "server_us": round(server_us, 2),
         "one_process_events_per_second": round(report.rate),
+        "load_average": round(load, 2),
         "db": "postgresql",
     }
 
@@ -214,9 +301,9 @@ def main() -> None:
         generate(EVENTS)
         report = verify_chain()
     assert report.ok and report.checked == EVENTS and report.rechecked == 0, report
-    runs = [verify_chain() for _ in range(RUNS)]  # the walk above warmed the cache and checked the data
-    best = max(runs, key=lambda r: r.rate)
-    assert all(r.ok for r in runs), runs
+    runs = [measured_run(verify_chain) for _ in range(RUNS)]  # the walk above warmed the cache
+    assert all(r[0].ok for r in runs), runs
+    best, client, server, load = max(runs, key=lambda r: r[0].rate)
     figures: list[dict[str, Any]] = [
         {
             "bench": "audit_verify_events_per_second",
@@ -227,12 +314,13 @@ def main() -> None:
             "workers": best.workers,
             "seconds": round(best.seconds, 2),
             "runs": RUNS,
-            "load_average": round(os.getloadavg()[0], 2),
-        }
+            "load_average": round(load, 2),
+            "cpu_us_per_event": round(1e6 * (client + server) / best.checked, 2),
+            "client_us": round(1e6 * client / best.checked, 2),
+            "server_us": round(1e6 * server / best.checked, 2),
+        },
+        cpu_figure(verify_chain),
     ]
-    cpu = cpu_figure(verify_chain)
-    if cpu is not None:
-        figures.append(cpu)
     for figure in figures:
         print(json.dumps(figure), flush=True)
 

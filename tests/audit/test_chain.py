@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -196,3 +198,99 @@ def test_sm3_implementations_agree():
     h = hashes.Hash(hashes.SM3())
     h.update(data)
     assert chain.sm3_hex(data) == h.finalize().hex() == chain._cryptography_sm3_hex(data)
+
+
+# --- the fast path against the reference, on many generated chains ---------------------------------
+
+_TEXTS = ["", "a", "审计", "😀", 'q"\\', "tab\tnl\n", "\x00", "x" * 70, "用户名或密码错误"]
+
+
+def random_chain(
+    rng: random.Random, first: int, count: int, *, back: float = 0.0
+) -> list[tuple[list[object], str]]:
+    """`count` chained events from seq `first` with varied text; each time steps forward a random
+    amount, or (with probability `back`) back by up to 5 s."""
+    rows, prev = [], f"{rng.getrandbits(256):064x}"
+    moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(microseconds=rng.randrange(10**12))
+    for seq in range(first, first + count):
+        step = -rng.randrange(5_000_000) if rng.random() < back else rng.randrange(3_000_000)
+        moment += timedelta(microseconds=step)
+        row: list[object] = [
+            seq,
+            chain.format_time(moment),
+            rng.choice([None, rng.randrange(1, 10**6)]),
+            rng.choice(_TEXTS) + rng.choice(_TEXTS),
+            rng.choice([None, rng.randrange(1, 999)]),
+            *(rng.choice(_TEXTS) for _ in range(10)),
+            prev,
+        ]
+        prev = chain.event_digest(row)
+        rows.append((row, prev))
+    return rows
+
+
+# Ranges that cross a power of ten: the seq's width, which the time field's offset follows, changes.
+FIRSTS = [1, 5, 95, 996, 9_990, 99_999, 999_990]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_changed_field_is_refused_by_the_fast_path_and_named_by_the_reference(seed):
+    rng = random.Random(seed)
+    first = rng.choice(FIRSTS)
+    rows = random_chain(rng, first, rng.randrange(1, 30))
+    last, start_prev = first + len(rows) - 1, str(rows[0][0][chain.PREV_INDEX])
+    assert chain.copy_rows_hold(first, last, _copy_rows(rows), start_prev) == rows[-1][1]
+    assert chain.verify_rows(rows, start_seq=first, start_prev=start_prev).ok
+    # One character (or number) of one field of one event changed, its digest kept.
+    i = rng.randrange(len(rows))
+    column = rng.randrange(len(chain.FIELDS) + 1)  # the 16 fields, or the stored digest
+    row, digest = list(rows[i][0]), rows[i][1]
+    if column == len(chain.FIELDS):
+        digest = digest[:-1] + ("0" if digest[-1] != "0" else "1")
+    elif isinstance(row[column], str) and row[column]:
+        text = str(row[column])
+        at = rng.randrange(len(text))
+        row[column] = text[:at] + ("b" if text[at] != "b" else "c") + text[at + 1 :]
+    elif column == chain.SEQ_INDEX:
+        row[column] = int(row[column]) + rng.choice([-1, 1, 10])  # type: ignore[call-overload]
+    else:
+        row[column] = 1 if row[column] in (None, "") else None
+    changed = [*rows[:i], (row, digest), *rows[i + 1 :]]
+    assert chain.copy_rows_hold(first, last, _copy_rows(changed), start_prev) is None
+    brk = chain.verify_rows(changed, start_seq=first, start_prev=start_prev).first_break
+    assert brk is not None
+    if column != chain.SEQ_INDEX:
+        assert brk.seq == first + i
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_changed_byte_of_a_copy_row_is_refused_by_the_fast_path(seed):
+    rng = random.Random(seed)
+    first = rng.choice(FIRSTS)
+    rows = random_chain(rng, first, rng.randrange(1, 20))
+    copy, prev = _copy_rows(rows), str(rows[0][0][chain.PREV_INDEX])
+    i = rng.randrange(len(copy))
+    at = rng.randrange(2, len(copy[i]))  # any byte after the field count (not part of the form)
+    changed = bytearray(copy[i])
+    changed[at] ^= 1 << rng.randrange(8)
+    copy[i] = bytes(changed)
+    assert chain.copy_rows_hold(first, first + len(rows) - 1, copy, prev) is None
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_the_fast_time_check_agrees_with_comparing_the_times(seed):
+    rng = random.Random(seed)
+    first = rng.choice(FIRSTS)
+    rows = random_chain(rng, first, rng.randrange(1, 40), back=rng.choice([0.0, 0.02, 0.3]))
+    times = chain.copy_row_times(first, _copy_rows(rows))
+    assert times == [chain.field_bytes(str(row[1])) for row, _ in rows]
+    moments = [datetime.fromisoformat(str(row[1])) for row, _ in rows]
+    ascending = all(a <= b for a, b in itertools.pairwise(moments))
+    assert chain.times_ascend(times) is ascending
+
+
+def test_the_fast_time_check_refuses_a_malformed_time_field():
+    times = [chain.field_bytes(f"2026-11-22T08:00:0{s}.000000Z") for s in (0, 1)]
+    assert chain.times_ascend(times) and chain.times_ascend([]) and chain.times_ascend([times[0]] * 3)
+    assert not chain.times_ascend([*times, chain.field_bytes("12026-11-22T08:00:01.000000Z")])
+    assert not chain.times_ascend([chain.field_bytes("2026-11-22T08:00:01.00000Z"), *times])

@@ -6,14 +6,16 @@ it; the trigger is switched off first, as the table's owner could).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from ecoenforce.audit import chain, pgscan
 from ecoenforce.audit.models import AuditEvent, AuditHead
-from ecoenforce.audit.verify import read_head, split_range, stored_time, verify_chain
+from ecoenforce.audit.services import audit_record
+from ecoenforce.audit.verify import read_head, split_range, stored_time, time_break, verify_chain
 from tests.audit.conftest import make_events, on_postgres
 
 CHUNKS = [None, 7]  # the default chunk, and small chunks so breaks fall inside and on edges
@@ -185,7 +187,7 @@ def test_the_server_streams_exactly_the_python_canonical_form(events):
 
     rows = pgscan.copy_rows(connection.connection, 1, len(events))
     for event, row in zip(events, rows, strict=True):
-        assert row[2:-68] == canonical_of(event), event.seq
+        assert chain.COPY_PREFIX + row[2:-68] == canonical_of(event), event.seq
         assert row[-64:].decode() == event.digest
 
 
@@ -225,3 +227,109 @@ def test_a_live_server_test_with_audit_events_can_be_flushed(live_server):
     make_events(2)
     with urllib.request.urlopen(live_server.url + "/accounts/login/") as response:
         assert response.status == 200
+
+
+# --- the fast path's verdicts against the reference ----------------------------------------------
+
+TEXT_COLUMNS = [
+    "actor_name", "ip", "user_agent", "action", "outcome", "target_type",
+    "target_id", "target_repr", "reason", "before", "after", "prev_digest", "digest", "algorithm",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("chunk", CHUNKS)
+@pytest.mark.parametrize("column", [*TEXT_COLUMNS, "actor_id", "unit_id", "occurred_at"])
+def test_one_changed_character_of_any_column_is_refused_by_the_fast_path_and_named(
+    events, tamper, chunk, column
+):
+    """One character (one microsecond, one unit) of one column of one event: on PostgreSQL the
+    server-streamed check refuses that chunk, and the Python walk names the event."""
+    event = events[17]
+    value = getattr(event, column)
+    if column == "occurred_at":
+        value = value + dt.timedelta(microseconds=1)
+    elif column in ("actor_id", "unit_id"):
+        value = 1 if value is None else value + 1
+    elif not value:
+        value = "x"
+    else:
+        middle = len(value) // 2
+        value = value[:middle] + ("a" if value[middle] != "a" else "b") + value[middle + 1 :]
+    tamper.sql(f"UPDATE audit_auditevent SET {column} = %s WHERE seq = %s", [value, event.seq])
+    report = verify_chain(chunk=chunk)
+    assert report.first_break is not None and report.first_break.seq == event.seq, report.first_break
+    assert report.checked == event.seq - 1
+    if connection.vendor == "postgresql":
+        assert report.rechecked == 1  # the fast check refused the chunk holding the event
+
+
+def timed_events(monkeypatch, offsets: list[float]) -> None:
+    """Events recorded at base + offset seconds, through audit_record (times running backwards where
+    the offsets do, as a clock stepped back would make them)."""
+    base = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    for i, offset in enumerate(offsets):
+        moment = base + dt.timedelta(seconds=offset)
+        monkeypatch.setattr("ecoenforce.audit.services.timezone.now", lambda moment=moment: moment)
+        with transaction.atomic():
+            audit_record(action="test.clock", reason=str(i))
+
+
+def offsets_with_steps(count: int, steps: dict[int, float]) -> list[float]:
+    """One second between events, except that event seq (1-based) steps back by steps[seq] s."""
+    offsets, now = [], 0.0
+    for seq in range(1, count + 1):
+        now += -steps[seq] if seq in steps else 1.0 + seq * 1e-6
+        offsets.append(now)
+    return offsets
+
+
+@pytest.mark.parametrize("chunk", CHUNKS)
+@pytest.mark.parametrize(
+    "steps",
+    [{}, {8: 0.5}, {8: 10.0}, {15: 1.5, 23: 2.5}, {2: 0.000001, 36: 30.0}, {14: 10.0, 15: 10.0}],
+)
+def test_times_checked_while_scanning_agree_with_the_database(db, monkeypatch, settings, chunk, steps):
+    """Backward steps inside chunks, on their edges, tolerated (0.5 s, 1.5 s) or not: the first
+    break verify_chain reports is the one the reference query finds over the whole chain."""
+    settings.AUDIT_CLOCK_TOLERANCE_SECONDS = 2
+    timed_events(monkeypatch, offsets_with_steps(40, steps))
+    expected = time_break(1, 40)
+    report = verify_chain(chunk=chunk)
+    assert report.first_break == expected
+    assert (expected is None) is (not any(back > 2 for back in steps.values()))
+    for from_seq in (8, 9, 23):  # from the middle: the link in time to the event before counts
+        assert verify_chain(from_seq=from_seq, chunk=chunk).first_break == time_break(from_seq, 40)
+
+
+@on_postgres
+@pytest.mark.parametrize("step_at", [None, 41, 55, 120])
+def test_parallel_workers_check_the_times_and_the_links_in_time_between_them(committed, monkeypatch, step_at):
+    timed_events(monkeypatch, offsets_with_steps(120, {step_at: 5.0} if step_at else {}))
+    report = verify_chain(workers=2, chunk=10)  # segments of 20 events: 41 starts one
+    assert report.workers == 2
+    assert report.first_break == time_break(1, 120)
+    assert (report.first_break.seq if report.first_break else None) == step_at
+
+
+@on_postgres
+def test_copy_rows_reads_the_rows_asked_for_and_leaves_the_connection_ready(events, monkeypatch):
+    """The C-level read of a chunk: exactly last - first + 1 rows, or None (the careful walk
+    judges); a server error is raised; the connection is ready for the next statement each time."""
+    import psycopg
+
+    conn = connection.connection
+    rows = pgscan.copy_rows(conn, 3, 9)
+    assert rows is not None and [r[2:6] for r in rows] == [b"\x00\x00\x00\x01"] * 7
+    assert chain.copy_rows_hold(3, 9, rows, events[1].digest, framed=True) == events[8].digest
+    sql = pgscan.COPY_SQL
+    for wider in ("{last} + 3", "{last} - 3"):  # the server sends more rows, or fewer
+        monkeypatch.setattr(pgscan, "COPY_SQL", sql.replace("{last}", wider))
+        assert pgscan.copy_rows(conn, 3, 9) is None
+        assert conn.execute("SELECT count(*) FROM audit_auditevent").fetchone() == (len(events),)
+    monkeypatch.setattr(
+        pgscan, "COPY_SQL", "COPY (SELECT 1 / (seq - 6) FROM audit_auditevent WHERE seq BETWEEN {first}"
+        " AND {last} ORDER BY seq) TO STDOUT (FORMAT binary)",
+    )
+    with pytest.raises(psycopg.errors.DivisionByZero), transaction.atomic():
+        pgscan.copy_rows(conn, 3, 9)
+    assert conn.execute("SELECT count(*) FROM audit_auditevent").fetchone() == (len(events),)

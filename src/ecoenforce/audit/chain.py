@@ -12,9 +12,10 @@ PostgreSQL's binary COPY, so the database streams it without rendering anything 
 Two ways to walk the chain, same verdict:
 - `verify_rows`: rows of column values (FIELDS order); the canonical form is built here. This is
   the authority.
-- `copy_rows_hold`: a chunk of events as binary COPY rows (the 18 canonical fields plus the digest),
-  checked with whole-list operations; it only says "all good" (the last digest) or "look closer"
-  (None), and the caller then walks that chunk with verify_rows.
+- `copy_rows_hold`: a chunk of events as binary COPY rows (canonical fields 3..18 plus the digest;
+  fields 1 and 2 are the same on every event), checked with whole-list operations; it only says
+  "all good" (the last digest) or "look closer" (None), and the caller then walks that chunk with
+  verify_rows.
 """
 
 from __future__ import annotations
@@ -221,17 +222,13 @@ def verify_rows(
     return _ended(start_seq, expected, prev, start_prev, end_seq)
 
 
-# hashlib's SM3 object type and its methods, for whole-chunk hashing without a Python call per event
-_SM3_TEMPLATE: Any = _sm3_copy() if _sm3_copy is not None else None
-_sm3_type_copy: Any = getattr(type(_SM3_TEMPLATE), "copy", None)
-_sm3_type_update: Any = getattr(type(_SM3_TEMPLATE), "update", None)
-_sm3_type_hexdigest: Any = getattr(type(_SM3_TEMPLATE), "hexdigest", None)
-_drain: Callable[[Iterable[Any]], None] = collections.deque(maxlen=0).extend
-
-
-# A binary COPY row of the canonical fields plus the digest: 2-byte field count (19), the 18
-# canonical fields, then the digest as a 19th field (4-byte length 64, 64 hex characters).
-COPY_FIELDS = 2 + len(FIELDS) + 1
+# A binary COPY row as pgscan asks for it: 2-byte field count (17), the canonical fields 3..18
+# (seq .. prev_digest), then the digest as a 17th field (4-byte length 64, 64 hex characters).
+# Fields 1 and 2 (algorithm, version) are the same bytes on every event the query sends (it sends
+# only events whose algorithm is SM3), so the server does not send them: they are COPY_PREFIX,
+# hashed once into a template that every event's hash starts from (a copy of it).
+COPY_PREFIX = field_bytes(ALGORITHM) + field_bytes(str(CANONICAL_VERSION))
+COPY_FIELDS = len(FIELDS) + 1
 _COUNT = COPY_FIELDS.to_bytes(2, "big")
 _LEN64 = (64).to_bytes(4, "big")
 _cut_canonical = operator.itemgetter(slice(2, -68))
@@ -239,14 +236,28 @@ _cut_framing = operator.itemgetter(slice(-136, -132), slice(-68, -64))
 _cut_digest = operator.itemgetter(slice(-64, None))
 _cut_prev = operator.itemgetter(slice(-132, -68))
 
+# hashlib's SM3 object type and its methods, for whole-chunk hashing without a Python call per event
+_SM3_TEMPLATE: Any = _sm3_copy() if _sm3_copy is not None else None
+if _SM3_TEMPLATE is not None:
+    _SM3_TEMPLATE.update(COPY_PREFIX)
+_sm3_type_copy: Any = getattr(type(_SM3_TEMPLATE), "copy", None)
+_sm3_type_update: Any = getattr(type(_SM3_TEMPLATE), "update", None)
+_sm3_type_digest: Any = getattr(type(_SM3_TEMPLATE), "digest", None)
+_drain: Callable[[Iterable[Any]], None] = collections.deque(maxlen=0).extend
+
+
+def _prefixed_sm3_hex(data: bytes) -> str:
+    return _cryptography_sm3_hex(COPY_PREFIX + data)
+
 
 def copy_row(row: Row, digest: str, *, algorithm: str = ALGORITHM) -> bytes:
     """The binary COPY row pgscan reads for an event (tests build chunks with it)."""
-    return _COUNT + canonical_bytes(row, algorithm=algorithm) + field_bytes(digest)
+    canonical = canonical_bytes(row, algorithm=algorithm)
+    return _COUNT + canonical[len(COPY_PREFIX) :] + field_bytes(digest)
 
 
 def copy_rows_hold(
-    first: int, last: int, rows: Sequence[bytes | memoryview], prev: str | None, *, framed: bool = False
+    first: int, last: int, rows: Sequence[bytes], prev: str | None, *, framed: bool = False
 ) -> str | None:
     """The last digest when events first..last, as binary COPY rows in seq order, all check out;
     None when the chunk needs a closer look (verify_rows).
@@ -255,8 +266,8 @@ def copy_rows_hold(
     primary key, so as many rows as seqs means exactly first..last in order. Then, as whole-list
     operations: prev_digest and digest (the last two fields) are 64 bytes each, unless the query
     already kept only such rows (`framed`); each event's prev_digest is the digest before it (the
-    first one `prev`, unless None); SM3 of each event's canonical bytes (the row less its field
-    count and digest) is its digest.
+    first one `prev`, unless None); SM3 of each event's canonical bytes (COPY_PREFIX, then the row
+    less its field count and digest) is its digest.
     """
     n = last - first + 1
     if len(rows) != n or n == 0:
@@ -268,14 +279,48 @@ def copy_rows_hold(
         return None
     canonical = map(_cut_canonical, rows)
     if _SM3_TEMPLATE is None:
-        computed = "".join(map(_cryptography_sm3_hex, canonical))
+        computed = "".join(map(_prefixed_sm3_hex, canonical))
     else:
-        # One hash object per event, fed and read by C-level map calls (no Python frame per event).
+        # One hash object per event, fed and read by C-level map calls (no Python frame per event);
+        # the 32-byte digests joined and written as hex once for the chunk.
         objs = list(map(_sm3_type_copy, itertools.repeat(_SM3_TEMPLATE, n)))
         _drain(map(_sm3_type_update, objs, canonical))
-        computed = "".join(map(_sm3_type_hexdigest, objs))
+        computed = b"".join(map(_sm3_type_digest, objs)).hex()
     # Every digest is 64 bytes (framing), so equal concatenations mean equal digests one by one.
     return bytes(digests[-1]).decode("ascii") if computed.encode("ascii") == b"".join(digests) else None
+
+
+# The time field of a COPY row: after the field count and seq (4-byte length, then as many digits
+# as the seq has), its 4-byte length (27) and YYYY-MM-DDTHH:MM:SS.ffffffZ. The query sends only
+# times of years 1 to 9999, whose text has that fixed width: comparing the texts as bytes then
+# compares the times.
+_TIME_FIELD_LENGTH = (27).to_bytes(4, "big")
+_TIME_FIELD_END = (28).to_bytes(4, "big")
+
+
+def copy_row_times(first: int, rows: Sequence[bytes]) -> list[bytes]:
+    """The time field (length and text) of each row, the rows being events first, first + 1, …"""
+    times: list[bytes] = []
+    i, n = 0, len(rows)
+    while i < n:
+        digits = len(str(first + i))  # the seq's width, the same up to the next power of ten
+        j = min(n, 10**digits - first)
+        times.extend(map(operator.itemgetter(slice(6 + digits, 37 + digits)), rows[i:j]))
+        i = j
+    return times
+
+
+def times_ascend(times: Sequence[bytes]) -> bool:
+    """True when every time field is well formed and none is earlier than the one before it.
+
+    True proves no event's time lies before the previous event's (so none by more than any
+    tolerance); False only says "ask the database" (verify.time_break measures the tolerance).
+    """
+    if not times:
+        return True
+    if min(times) < _TIME_FIELD_LENGTH or max(times) >= _TIME_FIELD_END:
+        return False
+    return all(map(operator.le, times, itertools.islice(times, 1, None)))
 
 
 def join_segments(

@@ -4,8 +4,8 @@
   walked in seq order; the head's digest must be the last event's, and no event may lie beyond the
   head. Events appended while we walk are left for the next run.
 - PostgreSQL (UTF8 database): the server streams the canonical bytes as binary COPY rows, the
-  client hashes them (pgscan). Large chains are split into seq ranges verified by worker
-  processes; the links between ranges are checked here (chain.join_segments).
+  client hashes them and checks their times (pgscan). Large chains are split into seq ranges
+  verified by worker processes; the links between ranges are checked here (chain.join_segments).
 - SQLite and anything else: chunked raw reads, canonical bytes built in Python (chain.verify_rows).
 Either way chain.canonical_bytes is the authority that names a broken event.
 """
@@ -113,12 +113,7 @@ def tolerance_seconds() -> float:
 
 # The first event whose time lies more than the tolerance before the previous event's.
 _BACKWARDS_SQL = {
-    "postgresql": (
-        "SELECT seq, EXTRACT(EPOCH FROM (before - occurred_at)) FROM ("
-        " SELECT seq, occurred_at, lag(occurred_at) OVER (ORDER BY seq) AS before"
-        " FROM audit_auditevent WHERE seq BETWEEN %s AND %s) t"
-        " WHERE occurred_at < before - make_interval(secs => %s) ORDER BY seq LIMIT 1"
-    ),
+    "postgresql": pgscan.TIME_BREAK_SQL,
     "sqlite": (
         "SELECT seq, (julianday(before) - julianday(occurred_at)) * 86400.0 FROM ("
         " SELECT seq, occurred_at, lag(occurred_at) OVER (ORDER BY seq) AS before"
@@ -133,6 +128,7 @@ def time_break(first: int, last: int, *, using: str = "default") -> chain.Break 
 
     seq is taken under the head's row lock and the time right after it, so only a clock stepped
     back (or a forged time) makes a later event earlier; the tolerance absorbs NTP slews.
+    (On PostgreSQL verify_chain checks the times while it scans; this is the reference it uses.)
     """
     conn = connections[using]
     sql = _BACKWARDS_SQL.get(conn.vendor)
@@ -182,18 +178,20 @@ def _worker_count(workers: int | None, events: int, chunk: int, using: str) -> i
 
 def _verify_postgresql(
     first: int, last: int, start_prev: str | None, workers: int, chunk: int, using: str
-) -> tuple[chain.VerifyResult, Any]:
-    """The chain's verdict and the time check's (run here while the worker processes hash)."""
+) -> tuple[chain.VerifyResult, chain.Break | None]:
+    """The chain's verdict and the time check's, both from the scan (pgscan checks the times of the
+    rows it hashes and asks the database only where they do not ascend)."""
+    tolerance = tolerance_seconds()
     if workers == 1:
-        scanned = pgscan.scan(connections[using].connection, first, last, start_prev=start_prev, chunk=chunk)
-        return scanned, _UNSET
+        conn = connections[using].connection
+        return pgscan.scan(conn, first, last, start_prev=start_prev, chunk=chunk, tolerance=tolerance)
     ranges = split_range(first, last, workers * SEGMENTS_PER_WORKER, chunk)
     ctx = multiprocessing.get_context("spawn")  # a clean child: no inherited Django connection
     with ctx.Pool(workers, initializer=pgscan.worker_init, initargs=(_plain_params(using),)) as pool:
-        pending = pool.starmap_async(pgscan.worker_scan, [(a, b, chunk) for a, b in ranges])
-        late = time_break(first, last, using=using)
-        parts = pending.get()
-    return chain.join_segments(parts, start_seq=first, start_prev=start_prev), late
+        parts = pool.starmap(pgscan.worker_scan, [(a, b, chunk, tolerance) for a, b in ranges])
+    lates = [late for _, late in parts if late is not None]
+    late = min(lates, key=lambda brk: brk.seq) if lates else None
+    return chain.join_segments([part for part, _ in parts], start_seq=first, start_prev=start_prev), late
 
 
 def split_range(first: int, last: int, pieces: int, chunk: int) -> list[tuple[int, int]]:
