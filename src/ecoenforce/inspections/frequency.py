@@ -67,6 +67,11 @@ def from_above(unit: Unit, day: date) -> dict[str, Frequency]:
     return _shortest(_candidates(unit, day, include_own=False))
 
 
+def own_rules(unit: Unit) -> list[FrequencyRule]:
+    """The rules the unit set itself (those it may delete), by stratum."""
+    return list(FrequencyRule.objects.filter(unit=unit).order_by("stratum"))
+
+
 def frequency_rule_set(
     *, unit: Unit, stratum: str, months: int | str, source: str, by: User, day: date
 ) -> FrequencyRule:

@@ -19,7 +19,7 @@ from ecoenforce.entities.selectors import entity_get_for
 from ecoenforce.inspections import excel, frequency, plans, positive, selectors, services
 from ecoenforce.inspections.defaults import defaults
 from ecoenforce.inspections.forms import CampaignForm, DrawPlanForm, PlanForm, SeedForm
-from ecoenforce.inspections.models import DrawStatus, FrequencyRule, PositiveEffect, RuleMode
+from ecoenforce.inspections.models import DrawStatus, PositiveEffect, RuleMode
 from ecoenforce.inspections.pool import unit_settings
 from ecoenforce.org.models import Unit, User
 from ecoenforce.org.permissions import Refused, authorize, can
@@ -356,7 +356,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "rules": services.rules_for(unit),
         "frequencies": list(frequency.effective(unit, timezone.localdate()).values()),
-        "own_frequencies": list(FrequencyRule.objects.filter(unit=unit).order_by("stratum")),
+        "own_frequencies": frequency.own_rules(unit),
         "conf": unit_settings(unit),
         "defaults": defaults()["settings"],
         "can_change": can(request.user, "inspections.configure", unit),
