@@ -107,6 +107,9 @@ def test_officer_inspects_on_a_phone(
     page.goto(f"{live_server.url}/inspections/")
     page.get_by_role("link", name="固安县绿源化工有限公司").click()
     page.wait_for_selector("#inspection-form")
+    # measure once the page's own stylesheet applies (sizes the 600-px signature canvases to the
+    # screen); before the load event a loaded machine can lay the page out without it
+    page.wait_for_load_state("load")
     assert (
         page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     )  # no sideways scrolling
